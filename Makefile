@@ -1,0 +1,39 @@
+# One task runner for the common commands. Needs only python3 (3.11+) and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.ready
+
+.PHONY: site test lint serve sample bench clean
+
+# The environment is rebuilt whenever pyproject.toml (the pinned dependencies) changes.
+$(READY): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## site: build the site from the embedded sample export into site/
+site: $(READY)
+	$(BIN)/enforcement-site build
+
+## test: run the whole test suite
+test: $(READY)
+	$(BIN)/python -m pytest -n auto
+
+## lint: ruff and mypy
+lint: $(READY)
+	$(BIN)/ruff check generator tests
+	$(BIN)/mypy
+
+## serve: preview the site while editing pages in site_src/
+serve: $(READY)
+	$(BIN)/enforcement-site serve
+
+## sample: regenerate the embedded sample export in data/export/
+sample: $(READY)
+	$(BIN)/enforcement-site sample --seed 1 --cases 3000 --notices 150 --out data/export
+
+clean:
+	rm -rf site reports .site.staging .site.old

@@ -1,0 +1,346 @@
+"""The site configuration (`enforcement-site.yml`), declared as a typed schema.
+
+Each option is a dataclass field made with `option(default, doc)`; the doc string is the
+documentation (`docs/configuration.md` is checked against it by the tests). Loading
+collects every problem in the file, reports them all, and then aborts once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used. `problems` lists every reason at once."""
+
+    def __init__(self, file: str, problems: list[str]):
+        self.file = file
+        self.problems = problems
+        super().__init__(f"{file}: " + "; ".join(problems))
+
+
+def option(default: Any, doc: str) -> Any:
+    if isinstance(default, list | dict):
+        return field(default_factory=lambda: type(default)(default), metadata={"doc": doc})
+    if dataclasses.is_dataclass(default):
+        factory = type(default)
+        return field(default_factory=factory, metadata={"doc": doc})
+    return field(default=default, metadata={"doc": doc})
+
+
+REQUIRED: Any = object()  # marks an option with no default
+
+
+@dataclass
+class Council:
+    name: str = option(REQUIRED, "Full name of the council, e.g. 'Northbrook District "
+                       "Council'. Shown on every page and named as the issuing authority "
+                       "on every register entry.")
+    short_name: str = option("", "Short name used in page titles; defaults to `name`.")
+    organisation: str = option("", "Planning Data organisation identifier, e.g. "
+                               "'local-authority:NBK', written to the open data.")
+    website: str = option("", "The council's main website address.")
+    email: str = option("", "Contact email for the planning enforcement team.")
+    phone: str = option("", "Contact telephone number for the planning enforcement team.")
+    address: str = option("", "Postal address of the planning enforcement team.")
+    report_url: str = option("", "Web address of the council's online form to report a "
+                             "breach.")
+    logo: str = option("", "Path (relative to the config file) of a logo image; empty for "
+                       "none.")
+    primary_colour: str = option("#1d4f91", "Header colour as #rrggbb. White text must meet "
+                                 "WCAG AA contrast on it; the build checks.")
+    accent_colour: str = option("#a3195b", "Link and accent colour as #rrggbb. Must meet "
+                                "WCAG AA contrast on white; the build checks.")
+    welsh: bool = option(False, "True for a Welsh planning authority (enforcement warning "
+                         "notices follow Welsh law; bilingual pages are not built yet).")
+
+
+@dataclass
+class Site:
+    url: str = option("", "Public address the site is published at, ending in '/'. Used "
+                      "for the sitemap, the feed and canonical links.")
+    language: str = option("en", "Language code of the pages.")
+    title: str = option("Planning enforcement", "Title of the site, after the council "
+                        "name.")
+
+
+@dataclass
+class Data:
+    export_dir: str = option("data/export", "Folder holding the back-office export, "
+                             "relative to this file.")
+    mapping: str = option("data/mapping.yml", "Mapping file that says how the export's "
+                          "columns and codes map to the canonical model.")
+    wards: str = option("data/wards.geojson", "Ward boundaries as GeoJSON (WGS84).")
+    ward_code_property: str = option("code", "Property of each ward feature holding its "
+                                     "code.")
+    ward_name_property: str = option("name", "Property of each ward feature holding its "
+                                     "name.")
+    boundary: str = option("", "Authority boundary as GeoJSON; empty means the union of "
+                           "the wards.")
+
+
+@dataclass
+class Register:
+    show_non_register: bool = option(True, "Also publish notices that are not on the "
+                                     "statutory register (e.g. section 215 notices), in a "
+                                     "clearly labelled separate section.")
+    property_history_url: str = option("", "URL template for a property's history in the "
+                                       "council's planning portal; may use {uprn}, "
+                                       "{postcode} and {reference}.")
+    application_url: str = option("", "URL template for a planning application; may use "
+                                  "{permission_reference}.")
+    entries_per_index_page: int = option(100, "Entries per page of the static register "
+                                         "index lists.")
+    entry_deadline_days: int = option(14, "Days within which an event must reach the "
+                                      "register; later entries are reported.")
+
+
+@dataclass
+class Privacy:
+    suppression_threshold: int = option(5, "Counts about non-register cases from 1 up to "
+                                        "this number minus one are hidden (shown as a "
+                                        "marker). 0 stays 0.")
+    grid_cell_metres: int = option(0, "If at least 1000, also count non-register cases "
+                                   "per grid square of this size; 0 turns grid counts "
+                                   "off.")
+    field_policy: dict[str, dict[str, str]] = option({}, "Overrides of the default field "
+                                                     "policy, by record class ('register' "
+                                                     "or 'case') and canonical field: "
+                                                     "publish, drop, generalise or "
+                                                     "redact-text.")
+    extra_names: str = option("", "Optional file of extra names (one per line) to redact "
+                              "from published text, besides those in the export.")
+
+
+@dataclass
+class PriorityTarget:
+    code: str = option(REQUIRED, "Priority code in the canonical model: high, medium or "
+                       "low.")
+    label: str = option(REQUIRED, "Name of the priority shown to the public.")
+    first_visit_working_days: int = option(REQUIRED, "Target for the first site visit, in "
+                                           "working days from receipt.")
+    description: str = option("", "What kind of breach gets this priority, in plain "
+                              "words.")
+
+
+@dataclass
+class Charter:
+    acknowledge_working_days: int = option(3, "Target to acknowledge (log) a report, in "
+                                           "working days.")
+    priorities: list[PriorityTarget] = option([], "The priority bands and their site-visit "
+                                              "targets.")
+    target_percent: int = option(80, "Share of cases that should meet each target, as a "
+                                 "percentage.")
+    resolve_weeks: int = option(13, "Target time to resolve (close) a case, in weeks.")
+    resolve_percent: int = option(75, "Share of cases to resolve within `resolve_weeks`.")
+
+
+@dataclass
+class Statistics:
+    age_bands_months: list[int] = option([3, 6, 12], "Upper limits, in months, of the "
+                                         "age bands for open cases; a final 'over' band is "
+                                         "added.")
+    years: int = option(5, "How many financial years of statistics to publish.")
+
+
+@dataclass
+class Tiles:
+    name: str = option("OpenStreetMap", "Name of the map tile provider, shown on the "
+                       "privacy page.")
+    url: str = option("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "Tile URL "
+                      "template. This is the only third-party request the site makes.")
+    attribution: str = option("&copy; OpenStreetMap contributors", "Attribution shown on "
+                              "the map (HTML allowed).")
+    privacy_url: str = option("https://osmfoundation.org/wiki/Privacy_Policy", "The tile "
+                              "provider's privacy notice.")
+
+
+@dataclass
+class Content:
+    review_interval_days: int = option(365, "A page whose `last_reviewed` date is older "
+                                       "than this gives a warning.")
+    reading_ease_target: int = option(50, "Paragraphs with a Flesch reading ease below "
+                                      "this give a warning.")
+
+
+@dataclass
+class Config:
+    council: Council = option(REQUIRED, "Who publishes the site.")
+    site: Site = option(Site(), "Where and how the site is published.")
+    data: Data = option(Data(), "Where the export and the boundaries are.")
+    register: Register = option(Register(), "The statutory register.")
+    privacy: Privacy = option(Privacy(), "What may be published, and how counts are "
+                              "protected.")
+    charter: Charter = option(Charter(), "Service standards, quoted on the charter page "
+                              "and measured in the statistics.")
+    statistics: Statistics = option(Statistics(), "Published statistics.")
+    tiles: Tiles = option(Tiles(), "The map tile provider.")
+    content: Content = option(Content(), "Checks on the pages comms staff edit.")
+    # Set by the loader, not by the file: the folder paths are relative to.
+    base_dir: Path = field(default=Path("."), metadata={"internal": True})
+
+    def path(self, relative: str) -> Path:
+        return (self.base_dir / relative).resolve()
+
+    @property
+    def site_name(self) -> str:
+        return f"{self.council.short_name or self.council.name}: {self.site.title}"
+
+
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _convert(value: Any, annotation: Any, where: str, problems: list[str]) -> Any:
+    """Check and convert one value against its annotation, noting problems."""
+    origin = typing.get_origin(annotation)
+    if dataclasses.is_dataclass(annotation):
+        if not isinstance(value, dict):
+            problems.append(f"'{where}' must be a section of options, not {value!r}")
+            return None
+        return _build(annotation, value, f"{where}.", problems)  # type: ignore[arg-type]
+    if origin is list:
+        (item_type,) = typing.get_args(annotation)
+        if not isinstance(value, list):
+            problems.append(f"'{where}' must be a list")
+            return []
+        return [_convert(v, item_type, f"{where}[{i}]", problems) for i, v in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            problems.append(f"'{where}' must be a mapping")
+            return {}
+        return value
+    if origin in (types.UnionType, typing.Union):
+        return value
+    if annotation is bool:
+        if not isinstance(value, bool):
+            problems.append(f"'{where}' must be true or false, not {value!r}")
+        return value
+    if annotation is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems.append(f"'{where}' must be a whole number, not {value!r}")
+        return value
+    if annotation is str:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str):
+            problems.append(f"'{where}' must be text, not {value!r}")
+        return value
+    return value
+
+
+def _build(cls: type, raw: dict[str, Any], prefix: str, problems: list[str]) -> Any:
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+    for key in raw:
+        if key not in known:
+            suggestion = _closest(key, list(known))
+            hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
+            problems.append(f"unknown option '{prefix}{key}'{hint}")
+    kwargs: dict[str, Any] = {}
+    for name, f in known.items():
+        where = f"{prefix}{name}"
+        if name in raw:
+            kwargs[name] = _convert(raw[name], hints[name], where, problems)
+        elif f.default is REQUIRED:
+            problems.append(f"missing required option '{where}'")
+            kwargs[name] = None
+    return cls(**kwargs)
+
+
+def _closest(word: str, choices: list[str]) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _check(config: Config, problems: list[str]) -> None:
+    """Checks that need more than one option's type."""
+    council = config.council
+    if council is None:
+        return
+    for name in ("primary_colour", "accent_colour"):
+        value = getattr(council, name)
+        if isinstance(value, str) and not _COLOUR.match(value):
+            problems.append(f"'council.{name}' must be a colour like '#1d4f91', not {value!r}")
+    if config.privacy.suppression_threshold < 0:
+        problems.append("'privacy.suppression_threshold' cannot be negative")
+    cell = config.privacy.grid_cell_metres
+    if cell and cell < 1000:
+        problems.append("'privacy.grid_cell_metres' must be 0 (off) or at least 1000: "
+                        "smaller cells can point at a single house")
+    for i, p in enumerate(config.charter.priorities):
+        if p is not None and p.code not in ("high", "medium", "low"):
+            problems.append(f"'charter.priorities[{i}].code' must be high, medium or low, "
+                            f"not {p.code!r}")
+    bands = config.statistics.age_bands_months
+    if bands != sorted(bands) or len(set(bands)) != len(bands):
+        problems.append("'statistics.age_bands_months' must be increasing")
+    if config.site.url and not config.site.url.endswith("/"):
+        problems.append("'site.url' must end with '/'")
+    for option_name in ("mapping", "wards"):
+        relative = getattr(config.data, option_name)
+        if relative and not config.path(relative).exists():
+            problems.append(f"'data.{option_name}': file {relative} does not exist")
+    if config.data.boundary and not config.path(config.data.boundary).exists():
+        problems.append(f"'data.boundary': file {config.data.boundary} does not exist")
+    if not config.path(config.data.export_dir).is_dir():
+        problems.append(f"'data.export_dir': folder {config.data.export_dir} does not exist")
+
+
+def load_config(path: Path) -> Config:
+    """Read and check the configuration; raise ConfigError listing every problem."""
+    name = str(path)
+    if not path.is_file():
+        raise ConfigError(name, [f"configuration file {path} not found"])
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError(name, [f"not valid YAML{where}: {getattr(exc, 'problem', exc)}"]) \
+            from None
+    except UnicodeDecodeError:
+        raise ConfigError(name, ["the file is not UTF-8 text"]) from None
+    if not isinstance(raw, dict):
+        raise ConfigError(name, ["the file must be a mapping of sections"])
+    problems: list[str] = []
+    config: Config = _build(Config, raw, "", problems)
+    config.base_dir = path.parent.resolve()
+    if not problems:
+        _check(config, problems)
+    if problems:
+        raise ConfigError(name, problems)
+    return config
+
+
+def iter_options(cls: type = Config, prefix: str = "") -> list[tuple[str, str, Any]]:
+    """Every option as (dotted name, doc, default) for the documentation."""
+    rows: list[tuple[str, str, Any]] = []
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        if f.metadata.get("internal"):
+            continue
+        name = f"{prefix}{f.name}"
+        doc = f.metadata.get("doc", "")
+        annotation = hints[f.name]
+        if dataclasses.is_dataclass(annotation):
+            rows.append((name, doc, None))
+            rows.extend(iter_options(annotation, f"{name}."))  # type: ignore[arg-type]
+            continue
+        default = f.default
+        if default is dataclasses.MISSING and f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory()
+        rows.append((name, doc, default))
+    return rows
