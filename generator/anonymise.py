@@ -1,0 +1,317 @@
+"""Stage: decide, field by field, what may leave the back office.
+
+The policy is data (`DEFAULT_POLICY`, overridable in the configuration): for each
+record class ('register' for notices that are published individually, 'case' for
+everything else) every canonical field is `publish`, `drop`, `generalise` or
+`redact-text`. A field the policy does not name is dropped, so a new column can never
+leak by default. Non-register cases leave this stage only as `CaseFact`s: no reference,
+no address, no point, no text; their exact dates are used for aggregate timings only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from .ingest import Dataset, Sensitive
+from .ledger import Ledger, Outcome
+from .model import (
+    AppealOutcome,
+    BreachCategory,
+    Case,
+    CaseStatus,
+    ClosureReason,
+    Notice,
+    NoticeType,
+    Priority,
+)
+from .redact import Redactor
+
+
+class Action(StrEnum):
+    PUBLISH = "publish"
+    DROP = "drop"
+    GENERALISE = "generalise"  # kept only in a coarser form (ward, grid cell, aggregate)
+    REDACT_TEXT = "redact-text"  # published after the redactor has removed personal data
+
+
+P, D, G, R = Action.PUBLISH, Action.DROP, Action.GENERALISE, Action.REDACT_TEXT
+_PEOPLE = {"complainant_name": D, "complainant_email": D, "complainant_phone": D,
+           "complainant_address": D, "contravener_name": D, "officer_name": D,
+           "agent_name": D}
+DEFAULT_POLICY: dict[str, dict[str, Action]] = {
+    # A notice on the register is public by law (s.188), except the people in it.
+    "register": {
+        "reference": P, "notice_type": P, "issued": P, "served": P, "effective": P,
+        "compliance_period": R, "compliance_due": P, "complied": P, "appeal_lodged": P,
+        "appeal_decided": P, "appeal_outcome": P, "entered_on_register": P,
+        "related_notice": P, "permission_reference": P, "breach_summary": R,
+        "requirements": R, "stop_activity": R, "document_url": P, "address": P,
+        "postcode": P, "uprn": P, "easting": P, "northing": P, "latitude": P,
+        "longitude": P, "ward": P,
+        # The enforcement case behind a notice is not itself on the register.
+        "case_reference": D, "withdrawn": D, "quashed": D, **_PEOPLE,
+    },
+    # Every other case reaches the site only as counts.
+    "case": {
+        "reference": D, "received": G, "logged": G, "first_visit": G, "closed": G,
+        "priority": P, "status": P, "breach_category": P, "closure_reason": P,
+        "ward": P, "easting": G, "northing": G, "latitude": D, "longitude": D,
+        "address": D, "postcode": D, "uprn": D, "description": D, "notes": D, **_PEOPLE,
+    },
+}
+# Fields whose value is never safe to publish, whatever an override says.
+NEVER_PUBLISH = set(_PEOPLE) | {"notes"}
+CASE_FIELDS_THAT_MAY_BE_PUBLISHED = {"priority", "status", "breach_category",
+                                     "closure_reason", "ward"}
+
+# Planning contravention notices gather information about a case under investigation;
+# publishing one points at a property that may have done nothing wrong.
+NEVER_LISTED = {NoticeType.PLANNING_CONTRAVENTION_NOTICE}
+
+
+class PolicyError(Exception):
+    pass
+
+
+def build_policy(overrides: dict[str, dict[str, str]]) -> dict[str, dict[str, Action]]:
+    policy = {k: dict(v) for k, v in DEFAULT_POLICY.items()}
+    problems: list[str] = []
+    for record_class, fields in overrides.items():
+        if record_class not in policy:
+            problems.append(f"privacy.field_policy: unknown class '{record_class}' "
+                            "(use 'register' or 'case')")
+            continue
+        for name, action in fields.items():
+            try:
+                chosen = Action(action)
+            except ValueError:
+                problems.append(f"privacy.field_policy.{record_class}.{name}: '{action}' "
+                                "is not publish, drop, generalise or redact-text")
+                continue
+            if chosen in (P, R) and name in NEVER_PUBLISH:
+                problems.append(f"privacy.field_policy.{record_class}.{name}: personal data "
+                                "cannot be published")
+            elif (record_class == "case" and chosen in (P, R)
+                  and name not in CASE_FIELDS_THAT_MAY_BE_PUBLISHED):
+                problems.append(f"privacy.field_policy.case.{name}: cases that are not on "
+                                "the register are published only as counts")
+            else:
+                policy[record_class][name] = chosen
+    if problems:
+        raise PolicyError("; ".join(problems))
+    return policy
+
+
+@dataclass(frozen=True)
+class PublicNotice:
+    """A notice as it may be published. Dropped fields are empty."""
+
+    reference: str
+    notice_type: NoticeType
+    on_register: bool
+    status: str
+    issued: dt.date | None = None
+    served: dt.date | None = None
+    effective: dt.date | None = None
+    compliance_period: str = ""
+    compliance_due: dt.date | None = None
+    complied: dt.date | None = None
+    appeal_lodged: dt.date | None = None
+    appeal_decided: dt.date | None = None
+    appeal_outcome: AppealOutcome | None = None
+    entered_on_register: dt.date | None = None
+    related_notice: str = ""
+    permission_reference: str = ""
+    breach_summary: str = ""
+    requirements: str = ""
+    stop_activity: str = ""
+    document_url: str = ""
+    address: str = ""
+    postcode: str = ""
+    uprn: str = ""
+    easting: float | None = None
+    northing: float | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    ward: str = ""
+
+    @property
+    def event_date(self) -> dt.date | None:
+        return self.served or self.issued
+
+
+@dataclass(frozen=True)
+class CaseFact:
+    """A case reduced to what statistics need. Never rendered on its own."""
+
+    received: dt.date
+    status: CaseStatus
+    priority: Priority | None
+    breach_category: BreachCategory
+    closure_reason: ClosureReason | None
+    ward: str
+    logged: dt.date | None
+    first_visit: dt.date | None
+    closed: dt.date | None
+    grid_cell: str = ""
+
+
+@dataclass(frozen=True)
+class NoticeFact:
+    """Any notice (register or not, never a removed one), for counts only."""
+
+    notice_type: NoticeType
+    served: dt.date | None
+    ward: str
+    appeal_lodged: dt.date | None
+    appeal_decided: dt.date | None
+    appeal_outcome: AppealOutcome | None
+
+
+@dataclass
+class Audit:
+    records_in: Counter[str] = field(default_factory=Counter)
+    records_out: Counter[str] = field(default_factory=Counter)
+    fields_dropped: Counter[str] = field(default_factory=Counter)
+    redactions: Counter[str] = field(default_factory=Counter)
+    cells_suppressed: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class PublicData:
+    export_date: dt.date
+    register: list[PublicNotice]  # statutory register entries
+    other_notices: list[PublicNotice]  # clearly labelled non-register notices
+    cases: list[CaseFact]
+    notices: list[NoticeFact]
+    sensitive: Sensitive
+    audit: Audit
+
+
+_NOTICE_TEXT = ("compliance_period", "breach_summary", "requirements", "stop_activity")
+
+
+def _public_notice(notice: Notice, policy: dict[str, Action], redactor: Redactor,
+                   today: dt.date, audit: Audit, removed_refs: set[str]) -> PublicNotice:
+    values: dict[str, object] = {}
+    own_postcode = notice.location.postcode
+    for f in dataclasses.fields(PublicNotice):
+        name = f.name
+        if name in ("reference", "notice_type", "on_register", "status"):
+            continue
+        source = notice.location if hasattr(notice.location, name) else notice
+        value = getattr(source, name)
+        action = policy.get(name, D)
+        if action is P:
+            values[name] = value
+        elif action is R and isinstance(value, str):
+            redaction = redactor.redact(value, own_postcode=own_postcode)
+            audit.redactions.update(redaction.counts)
+            values[name] = redaction.text
+        elif value not in (None, ""):
+            audit.fields_dropped[f"register.{name}"] += 1
+    for name in ("case_reference", "officer_name", "contravener_name", "agent_name",
+                 "complainant_name", "complainant_email", "complainant_phone",
+                 "complainant_address", "withdrawn", "quashed"):
+        holder = notice.people if hasattr(notice.people, name) else notice
+        if getattr(holder, name, None) not in (None, ""):
+            audit.fields_dropped[f"register.{name}"] += 1
+    if str(values.get("related_notice", "")).upper() in removed_refs:
+        values["related_notice"] = ""  # everything relating to a removed notice goes too
+    return PublicNotice(reference=notice.reference, notice_type=notice.notice_type,
+                        on_register=notice.on_register, status=notice.status(today),
+                        **values)  # type: ignore[arg-type]
+
+
+def _grid_cell(case: Case, metres: int) -> str:
+    if not metres or case.location.easting is None or case.location.northing is None:
+        return ""
+    return (f"{int(case.location.easting // metres) * metres}-"
+            f"{int(case.location.northing // metres) * metres}")
+
+
+def _case_fact(case: Case, grid_metres: int) -> CaseFact:
+    return CaseFact(received=case.received, status=case.status, priority=case.priority,
+                    breach_category=case.breach_category,
+                    closure_reason=case.closure_reason, ward=case.location.ward,
+                    logged=case.logged, first_visit=case.first_visit, closed=case.closed,
+                    grid_cell=_grid_cell(case, grid_metres))
+
+
+def load_extra_names(path: Path | None) -> list[str]:
+    if not path:
+        return []
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+def anonymise(dataset: Dataset, policy: dict[str, dict[str, Action]], ledger: Ledger,
+              show_non_register: bool, grid_metres: int, extra_names: list[str]) -> PublicData:
+    audit = Audit()
+    redactor = Redactor(sorted(dataset.sensitive.names | set(extra_names)))
+    today = dataset.export_date
+    removed = {n.reference.upper() for n in dataset.notices if n.removed}
+    register: list[PublicNotice] = []
+    others: list[PublicNotice] = []
+    facts: list[NoticeFact] = []
+    for notice in sorted(dataset.notices, key=lambda n: n.source):
+        audit.records_in["notice"] += 1
+        if notice.removed:
+            ledger.mark(notice.source, Outcome.WITHHELD, "notice quashed or withdrawn")
+            continue
+        facts.append(NoticeFact(notice.notice_type, notice.served or notice.issued,
+                                notice.location.ward, notice.appeal_lodged,
+                                notice.appeal_decided, notice.appeal_outcome))
+        listed = notice.on_register or (show_non_register
+                                        and notice.notice_type not in NEVER_LISTED)
+        if not listed:
+            ledger.mark(notice.source, Outcome.COUNTED, "notice type not published singly")
+            continue
+        public = _public_notice(notice, policy["register"], redactor, today, audit, removed)
+        (register if notice.on_register else others).append(public)
+        audit.records_out["register entry" if notice.on_register else "other notice"] += 1
+        ledger.mark(notice.source, Outcome.PUBLISHED)
+    cases: list[CaseFact] = []
+    for case in dataset.cases:
+        audit.records_in["case"] += 1
+        cases.append(_case_fact(case, grid_metres))
+        ledger.mark(case.source, Outcome.COUNTED)
+        for name in ("reference", "address", "postcode", "uprn", "description", "notes"):
+            holder = case.location if hasattr(case.location, name) else case
+            if getattr(holder, name):
+                audit.fields_dropped[f"case.{name}"] += 1
+    audit.records_out["case counted"] = len(cases)
+    sensitive = _with_private_locations(dataset, register + others)
+    register.sort(key=lambda n: (n.event_date or dt.date.min, n.reference), reverse=True)
+    others.sort(key=lambda n: (n.event_date or dt.date.min, n.reference), reverse=True)
+    return PublicData(today, register, others, cases, facts, sensitive, audit)
+
+
+def _with_private_locations(dataset: Dataset, published: list[PublicNotice]) -> Sensitive:
+    """Add the locations of cases that are not public through a published notice."""
+    public_addresses = {p.address.strip().upper() for p in published if p.address}
+    public_postcodes = {"".join(p.postcode.split()).upper() for p in published}
+    public_uprns = {p.uprn for p in published if p.uprn}
+    sensitive = dataclasses.replace(dataset.sensitive)
+    sensitive.addresses = set(sensitive.addresses)
+    sensitive.postcodes = set(sensitive.postcodes)
+    sensitive.uprns = set(sensitive.uprns)
+    published_refs = {p.reference.upper() for p in published}
+    records: list[Case | Notice] = [*dataset.cases, *dataset.notices]
+    for record in records:
+        loc = record.location
+        if isinstance(record, Notice) and record.reference.upper() in published_refs:
+            continue
+        if loc.address and loc.address.strip().upper() not in public_addresses:
+            sensitive.addresses.add(loc.address.strip())
+        postcode = "".join(loc.postcode.split()).upper()
+        if postcode and postcode not in public_postcodes:
+            sensitive.postcodes.add(loc.postcode.strip())
+        if loc.uprn and loc.uprn not in public_uprns:
+            sensitive.uprns.add(loc.uprn)
+    return sensitive

@@ -1,0 +1,212 @@
+"""The `enforcement-site` command.
+
+Exit codes: 0 success; 1 the data or the built site failed a check (bad rows with
+--strict, unreadable export files, a privacy leak); 2 a usage or configuration error.
+No traceback reaches the user unless --debug is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .anonymise import PolicyError
+from .config import ConfigError, load_config
+from .geo import GeographyError
+from .ingest import InputFilesError
+from .ledger import LedgerError
+from .render import RenderError
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _say(message: str = "") -> None:
+    print(message, file=sys.stdout)
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-09-30") from None
+
+
+def _summary(build: object) -> None:
+    from .pipeline import Build
+
+    assert isinstance(build, Build)
+    _say("Rows read and what happened to them:")
+    _say(build.ledger.table())
+    errors, warnings = len(build.problems.errors), len(build.problems.warnings)
+    _say(f"\n{errors} error(s) (rows rejected), {warnings} warning(s) (rows kept).")
+    if errors or warnings:
+        _say(build.problems.table(limit=20))
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .pipeline import BuildFailed, build
+
+    try:
+        result = build(args.config, args.mkdocs, args.site_dir, args.reports_dir,
+                       strict=args.strict, today=args.today)
+    except BuildFailed as exc:
+        _err(f"Build failed: {exc}")
+        _err(f"The previous site in {args.site_dir}/ was left as it was. "
+             f"Reports are in {args.reports_dir}/.")
+        return EXIT_DATA
+    _summary(result)
+    _say(f"\nSite built in {args.site_dir}/; reports in {args.reports_dir}/.")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from . import reports
+    from .pipeline import prepare
+
+    config = load_config(args.config)
+    result = prepare(config, args.today or dt.date.today())
+    reports.write_all(result, args.reports_dir)
+    _summary(result)
+    _say(f"\nThe full list is in {args.reports_dir}/issues.csv.")
+    return EXIT_DATA if result.problems.errors else EXIT_OK
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from .sample import write_sample
+
+    if args.cases < 1 or args.notices < 0:
+        raise UsageError("--cases must be at least 1 and --notices at least 0")
+    if args.wards and not args.wards.is_file():
+        raise UsageError(f"--wards: file {args.wards} not found")
+    summary = write_sample(args.out, seed=args.seed, cases=args.cases, notices=args.notices,
+                           wards_file=args.wards, until=args.until,
+                           ward_code_property=args.ward_code_property,
+                           ward_name_property=args.ward_name_property)
+    _say(f"Wrote a sample export to {args.out}/: {summary}")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+
+    load_config(args.config)  # fail early, with every problem listed
+    _say(f"Previewing at http://{args.dev_addr}/ (Ctrl+C to stop). Edited pages in "
+         "site_src/ show on save.")
+    serve(config_file=str(args.mkdocs), dev_addr=args.dev_addr, livereload=True)
+    return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="enforcement-site",
+        description="Build a council's planning enforcement transparency site from its "
+                    "back-office export.")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the full traceback when something goes wrong")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--config", type=Path, default=Path("enforcement-site.yml"),
+                       help="site configuration (default: enforcement-site.yml)")
+        p.add_argument("--reports-dir", type=Path, default=Path("reports"),
+                       help="where reports are written (default: reports)")
+        p.add_argument("--today", type=_date, default=None,
+                       help="treat this date as today (for checking dates in the future)")
+
+    p = sub.add_parser("build", help="validate, anonymise and build the whole site",
+                       description="Read the export, check it, anonymise it and build the "
+                       "site into a staging folder; publish it over the old site only if "
+                       "every check passes.")
+    common(p)
+    p.add_argument("--mkdocs", type=Path, default=Path("mkdocs.yml"))
+    p.add_argument("--site-dir", type=Path, default=Path("site"),
+                   help="where the site is published (default: site)")
+    p.add_argument("--strict", action="store_true",
+                   help="fail if any row has an error, instead of leaving the row out")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("validate", help="check the export and report every problem",
+                       description="Check the export without building. Prints the "
+                       "problems and writes reports/issues.csv. Exits 1 if any row has an "
+                       "error.")
+    common(p)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("sample", help="write a synthetic export of a fictional district",
+                       description="Write a synthetic back-office export (same seed, same "
+                       "bytes) for trying the generator out and for tests.")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--cases", type=int, default=3000)
+    p.add_argument("--notices", type=int, default=150)
+    p.add_argument("--out", type=Path, required=True, help="folder to write into")
+    p.add_argument("--wards", type=Path, default=None,
+                   help="place cases inside the wards of this GeoJSON file instead of "
+                   "synthetic wards")
+    p.add_argument("--ward-code-property", default="code")
+    p.add_argument("--ward-name-property", default="name")
+    p.add_argument("--until", type=_date, default=dt.date(2026, 9, 30),
+                   help="last date in the sample (default: 2026-09-30)")
+    p.set_defaults(func=cmd_sample)
+
+    p = sub.add_parser("serve", help="preview the site while editing pages",
+                       description="Build the data once, then preview the site; edited "
+                       "Markdown pages show on save.")
+    common(p)
+    p.add_argument("--mkdocs", type=Path, default=Path("mkdocs.yml"))
+    p.add_argument("--dev-addr", default="127.0.0.1:8000")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def _config_error(exc: ConfigError) -> str:
+    return (f"Configuration problems in {exc.file}:\n"
+            + "\n".join(f"  - {p}" for p in exc.problems))
+
+
+ERRORS: list[tuple[type[BaseException], int, Callable[[BaseException], str]]] = [
+    (ConfigError, EXIT_USAGE, lambda e: _config_error(e)),  # type: ignore[arg-type]
+    (PolicyError, EXIT_USAGE, lambda e: f"Privacy policy problem: {e}"),
+    (GeographyError, EXIT_USAGE, lambda e: f"Boundary file problem: {e}"),
+    (UsageError, EXIT_USAGE, lambda e: f"Usage: {e}"),
+    (InputFilesError, EXIT_DATA, lambda e: "Cannot read the export:\n" + "\n".join(
+        f"  - {p}" for p in e.problems)),  # type: ignore[attr-defined]
+    (RenderError, EXIT_DATA, lambda e: f"The site could not be built: {e}"),
+    (LedgerError, EXIT_DATA, lambda e: f"Internal error, please report it: {e}"),
+]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        _err("Stopped.")
+        return EXIT_USAGE
+    except Exception as exc:  # noqa: BLE001 - the one place errors become messages
+        if args.debug:
+            traceback.print_exc()
+        for kind, code, describe in ERRORS:
+            if isinstance(exc, kind):
+                _err(describe(exc))
+                return code
+        _err(f"Unexpected error: {type(exc).__name__}: {exc}. Run again with --debug "
+             "to see the details, and please report it.")
+        return EXIT_DATA
+
+
+if __name__ == "__main__":
+    sys.exit(main())

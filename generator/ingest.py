@@ -1,0 +1,171 @@
+"""Stage: read the export files and map every row to a canonical record.
+
+Rows from another authority are withheld, exact duplicates are merged, a reference
+repeated with different values is rejected (naming the first row), and any error in a
+row rejects it. Every row read is marked in the ledger by the end of the build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .ledger import Ledger, Outcome
+from .mapping import (
+    PEOPLE_FIELDS,
+    FileMapping,
+    MappedRow,
+    Mapping,
+    RowMapper,
+    case_from,
+    notice_from,
+)
+from .model import Case, Notice, Source
+from .problems import FatalInputError, Problems
+from .read import Table, read_table
+
+
+@dataclass
+class Sensitive:
+    """Values that must never appear in the built site. Collected from every row read,
+    including rejected and withheld rows, because their values can still turn up in the
+    free text of other rows."""
+
+    names: set[str] = field(default_factory=set)
+    emails: set[str] = field(default_factory=set)
+    phones: set[str] = field(default_factory=set)
+    addresses: set[str] = field(default_factory=set)  # complainants' and non-register sites'
+    postcodes: set[str] = field(default_factory=set)
+    uprns: set[str] = field(default_factory=set)
+
+    def add_person_columns(self, values: dict[str, str]) -> None:
+        for name, value in values.items():
+            value = (value or "").strip()
+            if not value:
+                continue
+            if name.endswith("_email"):
+                self.emails.add(value)
+            elif name.endswith("_phone"):
+                self.phones.add(value)
+            elif name.endswith("_address"):
+                self.addresses.add(value)
+            else:
+                self.names.add(value)
+
+
+@dataclass
+class Dataset:
+    cases: list[Case]
+    notices: list[Notice]
+    export_date: dt.date
+    sensitive: Sensitive
+    files: dict[str, Table]
+
+
+class InputFilesError(Exception):
+    """One or more export files cannot be read at all."""
+
+    def __init__(self, problems: list[FatalInputError]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+def read_export(export_dir: Path, mapping: Mapping, problems: Problems) -> dict[str, Table]:
+    """Read both files, reporting every unreadable file together."""
+    tables: dict[str, Table] = {}
+    fatal: list[FatalInputError] = []
+    for key, fm in mapping.files.items():
+        try:
+            tables[key] = read_table(export_dir / fm.path, fm.encoding, fm.delimiter,
+                                     fm.sheet, problems)
+        except FatalInputError as exc:
+            fatal.append(exc)
+    if fatal:
+        raise InputFilesError(fatal)
+    return tables
+
+
+def _error_rows(problems: Problems, file: str) -> set[int]:
+    return {p.row for p in problems.errors if p.file == file and p.row is not None}
+
+
+def map_rows(table: Table, fm: FileMapping, mapping: Mapping, problems: Problems,
+             ledger: Ledger, sensitive: Sensitive) -> list[MappedRow]:
+    """Canonical rows of one table, de-duplicated, with the ledger marked for the rest."""
+    ledger.count_read(table.file, len(table.rows))
+    mapper = RowMapper(mapping, fm, table, problems)
+    people_headers = {c: h for c, h in fm.columns.items() if c in PEOPLE_FIELDS}
+    for _, row in table.rows:
+        sensitive.add_person_columns({c: row.get(h, "") for c, h in people_headers.items()})
+    if not mapper.check_headers():
+        for row_number, _ in table.rows:
+            ledger.mark(Source(table.file, row_number), Outcome.REJECTED, "column missing")
+        return []
+    bad_shape = _error_rows(problems, table.file)  # extra or missing cells, truncation
+    kept: list[MappedRow] = []
+    first_seen: dict[str, MappedRow] = {}
+    for row_number, row in table.rows:
+        source = Source(table.file, row_number)
+        if _other_authority(row, mapping):
+            ledger.mark(source, Outcome.WITHHELD, "another authority's case")
+            continue
+        mapped = mapper.map_row(row_number, row)
+        if mapped is None or row_number in bad_shape:
+            ledger.mark(source, Outcome.REJECTED)
+            continue
+        reference = mapped.values["reference"].strip().upper()
+        earlier = first_seen.get(reference)
+        if earlier is None:
+            first_seen[reference] = mapped
+            kept.append(mapped)
+        elif earlier.raw == mapped.raw:
+            problems.warning(table.file, row_number, fm.columns["reference"], reference,
+                             "duplicate-row", f"repeats row {earlier.source.row} exactly; "
+                             "counted once")
+            ledger.mark(source, Outcome.MERGED, "exact duplicate row")
+        else:
+            differing = sorted(h for h in mapped.raw if mapped.raw[h] != earlier.raw.get(h))
+            shown = ", ".join(f"'{h}'" for h in differing[:5])
+            problems.error(table.file, row_number, fm.columns["reference"], reference,
+                           "duplicate-reference",
+                           f"reference '{reference}' is also on row {earlier.source.row} "
+                           f"with different values ({shown}); row {earlier.source.row} is "
+                           "used and this row is rejected")
+            ledger.mark(source, Outcome.REJECTED)
+    return kept
+
+
+def _other_authority(row: dict[str, str], mapping: Mapping) -> bool:
+    if not mapping.exclude_column:
+        return False
+    return row.get(mapping.exclude_column, "").strip().upper() in mapping.exclude_values
+
+
+def export_date(mapping: Mapping, cases: list[Case], notices: list[Notice],
+                today: dt.date) -> dt.date:
+    """The date the data is 'as of': declared in the mapping, or the latest event in it.
+
+    Dates after the real today are typing errors (they are flagged by validation) and
+    must not make the register look fresher than it is.
+    """
+    if mapping.export_date:
+        return mapping.export_date
+    candidates = [d for c in cases for d in (c.received, c.closed) if d] + [
+        d for n in notices for d in (n.served, n.issued, n.entered_on_register) if d]
+    plausible = [d for d in candidates if d <= today]
+    return max(plausible) if plausible else today
+
+
+def ingest(export_dir: Path, mapping: Mapping, problems: Problems, ledger: Ledger,
+           today: dt.date) -> Dataset:
+    tables = read_export(export_dir, mapping, problems)
+    sensitive = Sensitive()
+    case_rows = map_rows(tables["cases"], mapping.files["cases"], mapping, problems, ledger,
+                         sensitive)
+    notice_rows = map_rows(tables["notices"], mapping.files["notices"], mapping, problems,
+                           ledger, sensitive)
+    cases = [case_from(r) for r in case_rows]
+    notices = [notice_from(r) for r in notice_rows]
+    return Dataset(cases, notices, export_date(mapping, cases, notices, today), sensitive,
+                   tables)

@@ -1,0 +1,76 @@
+"""Reconciliation: every input row ends with exactly one outcome.
+
+Stages mark rows as they remove them (rejected, merged, withheld); the publishing
+decision marks the rest. `check()` proves rows read = sum of outcomes for each file,
+so a row can never be lost silently.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .model import Source
+
+
+class Outcome(StrEnum):
+    PUBLISHED = "published"  # an individual entry on the site
+    COUNTED = "counted"  # reaches the site only inside statistics
+    WITHHELD = "withheld"  # kept off the site by policy (reason recorded)
+    MERGED = "merged"  # an exact duplicate of another row
+    REJECTED = "rejected"  # an error in the row (see reports/issues.csv)
+
+
+class LedgerError(Exception):
+    """A bug: some row has no outcome, or two. Never a data problem."""
+
+
+@dataclass
+class Ledger:
+    read: Counter[str] = field(default_factory=Counter)  # file -> data rows read
+    outcomes: dict[Source, tuple[Outcome, str]] = field(default_factory=dict)
+
+    def count_read(self, file: str, rows: int) -> None:
+        self.read[file] += rows
+
+    def mark(self, source: Source, outcome: Outcome, reason: str = "") -> None:
+        if source in self.outcomes:
+            raise LedgerError(f"{source} already has outcome {self.outcomes[source][0]}")
+        self.outcomes[source] = (outcome, reason)
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        table: dict[str, dict[str, int]] = {}
+        for file in sorted(self.read):
+            row = {"read": self.read[file]}
+            row.update({o.value: 0 for o in Outcome})
+            table[file] = row
+        for source, (outcome, _) in self.outcomes.items():
+            table.setdefault(source.file, {"read": 0, **{o.value: 0 for o in Outcome}})
+            table[source.file][outcome.value] += 1
+        return table
+
+    def reasons(self) -> dict[str, dict[str, int]]:
+        """Why rows were withheld or merged, by file; never any value from the row."""
+        out: dict[str, Counter[str]] = {}
+        for source, (outcome, reason) in sorted(self.outcomes.items()):
+            if reason:
+                out.setdefault(source.file, Counter())[f"{outcome}: {reason}"] += 1
+        return {f: dict(sorted(c.items())) for f, c in out.items()}
+
+    def check(self) -> None:
+        for file, row in self.summary().items():
+            accounted = sum(v for k, v in row.items() if k != "read")
+            if accounted != row["read"]:
+                raise LedgerError(f"{file}: {row['read']} rows read but {accounted} "
+                                  "accounted for")
+
+    def table(self) -> str:
+        header = ["file", "read", *[o.value for o in Outcome]]
+        rows = [[file, *[str(v) for v in counts.values()]]
+                for file, counts in self.summary().items()]
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+        lines = ["  ".join(c.rjust(w) if i else c.ljust(w)
+                           for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+                 for r in [header, *rows]]
+        return "\n".join(lines)

@@ -1,0 +1,389 @@
+"""The mapping file: how one council's export maps onto the canonical model.
+
+The format is documented in docs/mapping.md. Loading checks the whole file and reports
+every problem at once (as `ConfigError`); applying it to a table turns each row into a
+canonical record or into problems naming file, row and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .config import ConfigError
+from .model import (
+    AppealOutcome,
+    BreachCategory,
+    Case,
+    CaseStatus,
+    ClosureReason,
+    Location,
+    Notice,
+    NoticeType,
+    People,
+    Priority,
+    Source,
+)
+from .problems import Problems
+from .read import Table
+
+
+class FieldKind(StrEnum):
+    TEXT = "text"
+    DATE = "date"
+    NUMBER = "number"
+    CODE = "code"
+    SENSITIVE = "sensitive"  # personal data: never echoed into a report
+
+
+# Canonical fields a mapping may name, per file, and what kind of value each holds.
+LOCATION_FIELDS: dict[str, FieldKind] = {
+    "address": FieldKind.TEXT, "postcode": FieldKind.TEXT, "uprn": FieldKind.TEXT,
+    "easting": FieldKind.NUMBER, "northing": FieldKind.NUMBER,
+    "latitude": FieldKind.NUMBER, "longitude": FieldKind.NUMBER, "ward": FieldKind.TEXT,
+}
+PEOPLE_FIELDS: dict[str, FieldKind] = {
+    name: FieldKind.SENSITIVE for name in (
+        "complainant_name", "complainant_email", "complainant_phone", "complainant_address",
+        "contravener_name", "officer_name", "agent_name",
+    )
+}
+CASE_FIELDS: dict[str, FieldKind] = {
+    "reference": FieldKind.TEXT, "received": FieldKind.DATE, "logged": FieldKind.DATE,
+    "first_visit": FieldKind.DATE, "closed": FieldKind.DATE, "priority": FieldKind.CODE,
+    "status": FieldKind.CODE, "breach_category": FieldKind.CODE,
+    "closure_reason": FieldKind.CODE,
+    # Free text about a non-register case is never published; treat as sensitive.
+    "description": FieldKind.SENSITIVE, "notes": FieldKind.SENSITIVE,
+    **LOCATION_FIELDS, **PEOPLE_FIELDS,
+}
+NOTICE_FIELDS: dict[str, FieldKind] = {
+    "reference": FieldKind.TEXT, "case_reference": FieldKind.TEXT,
+    "notice_type": FieldKind.CODE, "issued": FieldKind.DATE, "served": FieldKind.DATE,
+    "effective": FieldKind.DATE, "compliance_period": FieldKind.TEXT,
+    "compliance_due": FieldKind.DATE, "complied": FieldKind.DATE,
+    "appeal_lodged": FieldKind.DATE, "appeal_decided": FieldKind.DATE,
+    "appeal_outcome": FieldKind.CODE, "withdrawn": FieldKind.DATE,
+    "quashed": FieldKind.DATE, "entered_on_register": FieldKind.DATE,
+    "related_notice": FieldKind.TEXT, "permission_reference": FieldKind.TEXT,
+    "breach_summary": FieldKind.TEXT, "requirements": FieldKind.TEXT,
+    "stop_activity": FieldKind.TEXT, "document_url": FieldKind.TEXT,
+    **LOCATION_FIELDS, **PEOPLE_FIELDS,
+}
+FILE_FIELDS = {"cases": CASE_FIELDS, "notices": NOTICE_FIELDS}
+REQUIRED_FIELDS = {"cases": ("reference", "received", "status"),
+                   "notices": ("reference", "notice_type")}
+CODE_ENUMS: dict[str, type[StrEnum]] = {
+    "priority": Priority, "status": CaseStatus, "breach_category": BreachCategory,
+    "closure_reason": ClosureReason, "notice_type": NoticeType,
+    "appeal_outcome": AppealOutcome,
+}
+ENCODINGS = ("auto", "utf-8", "utf-8-sig", "cp1252", "latin-1")
+COORDINATE_SOURCES = ("bng", "latlon", "postcode")
+EXCEL_SERIAL = "excel-serial"
+NO_REFERENCE = {"", "N/A", "NA", "N.A.", "NONE", "NULL", "-", "TBC", "0"}
+
+
+@dataclass
+class FileMapping:
+    key: str  # "cases" or "notices"
+    path: str
+    encoding: str = "auto"
+    delimiter: str = "auto"
+    sheet: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # canonical field -> header
+    codes: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class Mapping:
+    file: str
+    export_date: dt.date | None  # None = latest date in the export
+    date_formats: list[str]
+    coordinates: str
+    postcode_lookup: str
+    exclude_column: str
+    exclude_values: set[str]
+    files: dict[str, FileMapping]
+
+
+def load_mapping(path: Path) -> Mapping:
+    """Read and check a mapping file, reporting every problem at once."""
+    name = path.name
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(name, [f"cannot read the mapping file: {exc}"]) from None
+    problems: list[str] = []
+    if not isinstance(raw, dict):
+        raise ConfigError(name, ["the mapping file must be a set of options"])
+    known = {"export_date", "date_formats", "coordinates", "postcode_lookup", "exclude",
+             "files"}
+    for key in raw:
+        if key not in known:
+            problems.append(f"unknown option '{key}'")
+    export_date = _export_date(raw.get("export_date", "latest"), problems)
+    formats = raw.get("date_formats", ["%d/%m/%Y", "%Y-%m-%d"])
+    if not isinstance(formats, list) or not formats:
+        problems.append("'date_formats' must be a list of formats")
+        formats = []
+    coordinates = raw.get("coordinates", "bng")
+    if coordinates not in COORDINATE_SOURCES:
+        problems.append(f"'coordinates' must be one of {', '.join(COORDINATE_SOURCES)}")
+    postcode_lookup = str(raw.get("postcode_lookup", ""))
+    if coordinates == "postcode" and not postcode_lookup:
+        problems.append("'coordinates: postcode' needs 'postcode_lookup' (a CSV file)")
+    exclude = raw.get("exclude") or {}
+    files: dict[str, FileMapping] = {}
+    raw_files = raw.get("files")
+    if not isinstance(raw_files, dict):
+        problems.append("'files' must list the 'cases' and 'notices' files")
+        raw_files = {}
+    for key, spec in raw_files.items():
+        if key not in FILE_FIELDS:
+            problems.append(f"'files.{key}': only 'cases' and 'notices' are known")
+            continue
+        files[key] = _file_mapping(key, spec, problems)
+    for key in FILE_FIELDS:
+        if key not in files and isinstance(raw_files, dict) and raw_files:
+            problems.append(f"'files.{key}' is missing")
+    if problems:
+        raise ConfigError(name, problems)
+    return Mapping(
+        file=name, export_date=export_date, date_formats=[str(f) for f in formats],
+        coordinates=coordinates, postcode_lookup=postcode_lookup,
+        exclude_column=str(exclude.get("column", "")),
+        exclude_values={str(v).strip().upper() for v in exclude.get("values", [])},
+        files=files,
+    )
+
+
+def _export_date(value: Any, problems: list[str]) -> dt.date | None:
+    if value in (None, "latest"):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        problems.append(f"'export_date' must be 'latest' or a date like 2026-09-30, "
+                        f"not {value!r}")
+        return None
+
+
+def _file_mapping(key: str, spec: Any, problems: list[str]) -> FileMapping:
+    where = f"files.{key}"
+    if not isinstance(spec, dict) or "path" not in spec:
+        problems.append(f"'{where}' needs at least a 'path'")
+        return FileMapping(key, "")
+    fm = FileMapping(key, str(spec["path"]), str(spec.get("encoding", "auto")),
+                     str(spec.get("delimiter", "auto")), spec.get("sheet"))
+    if fm.encoding not in ENCODINGS:
+        problems.append(f"'{where}.encoding' must be one of {', '.join(ENCODINGS)}")
+    if fm.delimiter != "auto" and len(fm.delimiter) != 1:
+        problems.append(f"'{where}.delimiter' must be 'auto' or one character")
+    columns = spec.get("columns") or {}
+    allowed = FILE_FIELDS[key]
+    for canonical, header in columns.items():
+        if canonical not in allowed:
+            close = difflib.get_close_matches(canonical, list(allowed), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(f"'{where}.columns.{canonical}' is not a field of {key}{hint}")
+        else:
+            fm.columns[canonical] = str(header)
+    for required in REQUIRED_FIELDS[key]:
+        if required not in fm.columns:
+            problems.append(f"'{where}.columns.{required}' is required")
+    for canonical, table in (spec.get("codes") or {}).items():
+        enum = CODE_ENUMS.get(canonical)
+        if enum is None or allowed.get(canonical) is not FieldKind.CODE:
+            problems.append(f"'{where}.codes.{canonical}': that field takes no codes")
+            continue
+        valid = {e.value for e in enum}
+        fm.codes[canonical] = {}
+        for export_value, value in (table or {}).items():
+            if str(value) not in valid:
+                problems.append(f"'{where}.codes.{canonical}': {value!r} is not one of "
+                                f"{', '.join(sorted(valid))}")
+            fm.codes[canonical][str(export_value).strip().upper()] = str(value)
+    return fm
+
+
+# --- applying a mapping --------------------------------------------------------------
+
+
+def date_parser(formats: list[str]) -> Callable[[str], dt.date | None]:
+    """A cached parser: exports repeat the same few thousand dates many times."""
+    strptime_formats = [f for f in formats if f != EXCEL_SERIAL]
+    allow_serial = EXCEL_SERIAL in formats
+
+    @lru_cache(maxsize=65536)
+    def parse(value: str) -> dt.date | None:
+        for fmt in strptime_formats:
+            try:
+                return dt.datetime.strptime(value, fmt).date()
+            except ValueError:
+                continue
+        if allow_serial and re.fullmatch(r"\d{5}(\.0+)?", value):
+            serial = int(float(value))
+            if 20000 <= serial <= 80000:  # 1954 to 2119: anything else is not a date
+                return dt.date(1899, 12, 30) + dt.timedelta(days=serial)
+        return None
+
+    return parse
+
+
+@dataclass
+class MappedRow:
+    """One row's canonical values, before they become a Case or a Notice."""
+
+    source: Source
+    values: dict[str, Any]
+    raw: dict[str, str]  # the export row, for duplicate detection and the leak scan
+
+
+class RowMapper:
+    """Converts rows of one table using one file's mapping."""
+
+    def __init__(self, mapping: Mapping, fm: FileMapping, table: Table, problems: Problems):
+        self.mapping = mapping
+        self.fm = fm
+        self.table = table
+        self.problems = problems
+        self.kinds = FILE_FIELDS[fm.key]
+        self.parse_date = date_parser(mapping.date_formats)
+
+    def check_headers(self) -> bool:
+        """Every mapped column must exist; name the key, the headers and the closest one."""
+        ok = True
+        headers = self.table.headers
+        for canonical, header in self.fm.columns.items():
+            if header in headers:
+                continue
+            close = difflib.get_close_matches(header, headers, n=1, cutoff=0.5)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            self.problems.error(
+                self.table.file, 1, header, "", "column-missing",
+                f"the mapping's 'files.{self.fm.key}.columns.{canonical}' names column "
+                f"'{header}', which is not in the file.{hint} The file's columns are: "
+                + ", ".join(f"'{h}'" for h in headers),
+            )
+            ok = False
+        return ok
+
+    def map_row(self, row_number: int, row: dict[str, str]) -> MappedRow | None:
+        """Canonical values for one row, or None when the row has an error."""
+        before = len(self.problems.errors)
+        values: dict[str, Any] = {}
+        for canonical, header in self.fm.columns.items():
+            values[canonical] = self._convert(canonical, header, row.get(header, ""),
+                                              row_number)
+        self._check_required(values, row, row_number)
+        if len(self.problems.errors) > before:
+            return None
+        return MappedRow(Source(self.table.file, row_number), values, row)
+
+    def _convert(self, canonical: str, header: str, value: str, row_number: int) -> Any:
+        kind = self.kinds[canonical]
+        if value == "":
+            return None if kind in (FieldKind.DATE, FieldKind.NUMBER, FieldKind.CODE) else ""
+        if kind is FieldKind.DATE:
+            parsed = self.parse_date(value)
+            if parsed is None:
+                self.problems.error(self.table.file, row_number, header, value, "bad-date",
+                                    f"'{value}' is not a date")
+            return parsed
+        if kind is FieldKind.NUMBER:
+            try:
+                return float(value.replace(",", ""))
+            except ValueError:
+                self.problems.error(self.table.file, row_number, header, value,
+                                    "bad-number", f"'{value}' is not a number")
+                return None
+        if kind is FieldKind.CODE:
+            return self._code(canonical, header, value, row_number)
+        return value
+
+    def _code(self, canonical: str, header: str, value: str, row_number: int) -> Any:
+        enum = CODE_ENUMS[canonical]
+        table = self.fm.codes.get(canonical, {})
+        key = value.strip().upper()
+        canonical_value = table.get(key)
+        if canonical_value is None and value.strip().lower() in enum._value2member_map_:
+            canonical_value = value.strip().lower()  # already a canonical value
+        if canonical_value is None:
+            known = ", ".join(f"'{k}'" for k in sorted(table)) or "none"
+            self.problems.error(
+                self.table.file, row_number, header, value, "unknown-code",
+                f"'{value}' is not a known {canonical.replace('_', ' ')} code "
+                f"(add it to 'files.{self.fm.key}.codes.{canonical}' in the mapping; "
+                f"known codes: {known})",
+            )
+            return None
+        return enum(canonical_value)
+
+    def _check_required(self, values: dict[str, Any], row: dict[str, str],
+                        row_number: int) -> None:
+        reference = (values.get("reference") or "").strip()
+        header = self.fm.columns["reference"]
+        if reference.upper() in NO_REFERENCE:
+            shown = "blank" if not reference else repr(reference)
+            self.problems.error(self.table.file, row_number, header, reference,
+                                "missing-reference",
+                                f"the reference is {shown}: every row needs its own reference")
+        for required in REQUIRED_FIELDS[self.fm.key]:
+            header = self.fm.columns[required]
+            # A present-but-bad value has already produced its own error.
+            if required != "reference" and not row.get(header, "").strip():
+                self.problems.error(self.table.file, row_number, header, "",
+                                    "missing-value", f"'{header}' is blank but required")
+
+
+def location_from(values: dict[str, Any]) -> Location:
+    return Location(
+        address=values.get("address") or "", postcode=values.get("postcode") or "",
+        uprn=values.get("uprn") or "", easting=values.get("easting"),
+        northing=values.get("northing"), latitude=values.get("latitude"),
+        longitude=values.get("longitude"), ward=values.get("ward") or "",
+    )
+
+
+def people_from(values: dict[str, Any]) -> People:
+    return People(**{name: values.get(name) or "" for name in PEOPLE_FIELDS})
+
+
+def case_from(row: MappedRow) -> Case:
+    v = row.values
+    return Case(
+        reference=v["reference"].strip(), source=row.source, received=v["received"],
+        status=v["status"], priority=v.get("priority"),
+        breach_category=v.get("breach_category") or BreachCategory.OTHER,
+        logged=v.get("logged"), first_visit=v.get("first_visit"), closed=v.get("closed"),
+        closure_reason=v.get("closure_reason"), location=location_from(v),
+        description=v.get("description") or "", notes=v.get("notes") or "",
+        people=people_from(v),
+    )
+
+
+def notice_from(row: MappedRow) -> Notice:
+    v = row.values
+    text: dict[str, Any] = {name: v.get(name) or "" for name in (
+        "case_reference", "compliance_period", "related_notice", "permission_reference",
+        "breach_summary", "requirements", "stop_activity", "document_url")}
+    dates: dict[str, Any] = {name: v.get(name) for name in (
+        "issued", "served", "effective", "compliance_due", "complied", "appeal_lodged",
+        "appeal_decided", "withdrawn", "quashed", "entered_on_register")}
+    return Notice(
+        reference=v["reference"].strip(), source=row.source, notice_type=v["notice_type"],
+        appeal_outcome=v.get("appeal_outcome"), location=location_from(v),
+        people=people_from(v), **text, **dates,
+    )

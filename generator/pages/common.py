@@ -1,0 +1,71 @@
+"""What every generated page needs: the template environment, front matter, slugs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+import jinja2
+import yaml
+
+
+@dataclass
+class GeneratedSite:
+    """Pages (Markdown, by path under the docs folder) and other files, made by stages."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    def add_page(self, path: str, title: str, body: str, description: str = "",
+                 extra: dict[str, object] | None = None) -> None:
+        meta: dict[str, object] = {"title": title}
+        if description:
+            meta["description"] = description
+        meta.update(extra or {})
+        self.pages[path] = front_matter(meta) + body + "\n"
+
+    def add_file(self, path: str, content: str | bytes) -> None:
+        self.files[path] = content.encode("utf-8") if isinstance(content, str) else content
+
+
+def front_matter(meta: dict[str, object]) -> str:
+    dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+    return f"---\n{dumped}---\n\n"
+
+
+def longdate(value: dt.date | None) -> str:
+    if value is None:
+        return "not recorded"
+    return f"{value.day} {value:%B %Y}"
+
+
+@cache
+def templates() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        autoescape=True,  # every value from the export is escaped
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["longdate"] = longdate
+    return env
+
+
+def render(template: str, **context: object) -> str:
+    return templates().get_template(template).render(**context)
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    return _NOT_SLUG.sub("-", text.lower()).strip("-") or "entry"
+
+
+def relative_root(path: str) -> str:
+    """From a page's docs path to the site root, with directory URLs (a/b.md -> ../../)."""
+    parts = path.split("/")
+    depth = len(parts) - 1 + (0 if parts[-1] == "index.md" else 1)
+    return "../" * depth

@@ -1,0 +1,72 @@
+"""What comms staff's pages can use in their templates: `{{ council.name }}`,
+`{{ figures.open_cases }}`, `{{ latest_notices }}`, `{{ stat("cases_received",
+period="last_quarter") }}` and the rest listed in site_src/README.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import escape
+
+from ..anonymise import PublicData
+from ..config import Config
+from ..plugin import PageTemplateError
+from ..stats import FIGURES, Statistics
+from .common import longdate, slugify
+
+LATEST = 5
+
+
+def _stat_function(stats: Statistics, threshold: int) -> Any:
+    def stat(name: str, period: str = "last_12_months") -> str:
+        if name not in stats.figures:
+            raise PageTemplateError(f"stat('{name}'): unknown figure; use one of "
+                                    + ", ".join(sorted(stats.figures)))
+        values = stats.figures[name]
+        if period not in values:
+            raise PageTemplateError(f"stat('{name}', period='{period}'): unknown period; "
+                                    "use one of " + ", ".join(sorted(values)))
+        value = values[period]
+        return f"fewer than {threshold}" if value is None else f"{value:,}"
+
+    return stat
+
+
+def _latest_notices(public: PublicData) -> str:
+    """A Markdown table of the latest entries, escaped: addresses come from the export."""
+    if not public.register:
+        return "There are no entries on the register yet."
+    rows = ["| Date served | Notice | Address |", "| --- | --- | --- |"]
+    for n in public.register[:LATEST]:
+        address = str(escape(n.address or "Address not recorded")).replace("|", "&#124;")
+        reference = str(escape(n.reference)).replace("|", "&#124;")
+        rows.append(f"| {longdate(n.event_date)} | [{n.notice_type.label} {reference}]"
+                    f"(register/entries/{slugify(n.reference)}/) | {address} |")
+    return "\n".join(rows)
+
+
+def page_context(public: PublicData, stats: Statistics,
+                 config: Config) -> tuple[dict[str, Any], str]:
+    threshold = config.privacy.suppression_threshold
+    figure = {name: stats.figures[name] for name in FIGURES}
+
+    def show(name: str, period: str) -> str:
+        value = figure[name].get(period)
+        return f"fewer than {threshold}" if value is None else f"{value:,}"
+
+    date_text = longdate(public.export_date)
+    context = {
+        "council": config.council, "charter": config.charter, "tiles": config.tiles,
+        "privacy": config.privacy, "register": config.register, "site": config.site,
+        "export_date": date_text, "export_day": public.export_date,
+        "figures": {
+            "register_entries": f"{len(public.register):,}",
+            "open_cases": show("cases_open", "all"),
+            "cases_received_12_months": show("cases_received", "last_12_months"),
+            "cases_closed_12_months": show("cases_closed", "last_12_months"),
+            "notices_served_12_months": show("notices_served", "last_12_months"),
+        },
+        "latest_notices": _latest_notices(public),
+        "stat": _stat_function(stats, threshold),
+    }
+    return context, date_text

@@ -1,0 +1,182 @@
+"""Stage: the register map, the cases-by-ward map and the locator-map settings.
+
+Maps are built with folium but never load anything from a CDN: folium's default
+assets are replaced with the copies vendored under theme/assets/vendor/, and its
+random element ids are replaced with stable ones so builds are byte-identical. The
+register map ships its points as one data array (FastMarkerCluster), not one marker
+object per point. Non-register cases never become points: the case map is counts per
+ward, suppressed exactly as in the statistics.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+
+import folium
+from branca.element import Figure
+from folium.plugins import FastMarkerCluster
+
+from ..config import Config
+from ..geo import WardMap
+from ..model import NoticeType
+from ..stats import Statistics
+from .common import GeneratedSite, relative_root, render
+from .register import Entry
+
+VENDOR = "assets/vendor/"
+LEAFLET_JS = VENDOR + "leaflet/leaflet.js"
+LEAFLET_CSS = VENDOR + "leaflet/leaflet.css"
+CLUSTER_JS = VENDOR + "leaflet.markercluster/leaflet.markercluster.js"
+CLUSTER_CSS = (VENDOR + "leaflet.markercluster/MarkerCluster.css",
+               VENDOR + "leaflet.markercluster/MarkerCluster.Default.css")
+
+# Colour-blind-safe colours (Okabe-Ito), one per notice type, dark enough for 3:1.
+TYPE_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8B6A00", "#56428F",
+                "#A14500", "#00658A", "#7A5C00", "#0B5D45", "#8E3563", "#444444"]
+TYPES = list(NoticeType)
+INLINE_LIST_LIMIT = 500  # entries listed under the register map itself
+
+MARKER_CALLBACK = """function (row) {
+    var types = window.ENFORCEMENT_TYPES;
+    var marker = L.circleMarker(new L.LatLng(row[0], row[1]), {
+        radius: 7, weight: 2, color: '#ffffff', fillColor: types[row[2]][1], fillOpacity: 0.95
+    });
+    var link = document.createElement('a');
+    link.href = window.ENFORCEMENT_ROOT + 'register/entries/' + row[3] + '/';
+    link.textContent = types[row[2]][0] + ' ' + row[4];
+    marker.bindPopup(link);
+    return marker;
+}"""
+
+
+def _stable_ids(element: folium.Element, prefix: str) -> None:
+    """Replace folium's random ids (uuid4) with ids from the element's position."""
+    counter = 0
+
+    def visit(node: folium.Element) -> None:
+        nonlocal counter
+        node._id = f"{prefix}{counter}"
+        counter += 1
+        for child in node._children.values():
+            visit(child)
+
+    visit(element)
+    # Children are keyed by their old names; re-key them so rendering uses the new ones.
+
+    def rekey(node: folium.Element) -> None:
+        node._children = OrderedDict(
+            (child.get_name(), child) for child in node._children.values())
+        for child in node._children.values():
+            rekey(child)
+
+    rekey(element)
+
+
+def _new_map(config: Config, wards: WardMap, map_id: str) -> folium.Map:
+    minx, miny, maxx, maxy = wards.boundary.bounds
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=12,
+                   tiles=None, control_scale=True)
+    folium.TileLayer(tiles=config.tiles.url, attr=config.tiles.attribution,
+                     name=config.tiles.name, max_zoom=19).add_to(m)
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    return m
+
+
+def _script(m: folium.Map, map_id: str) -> tuple[str, str]:
+    """(the map's div id, its JavaScript) with stable ids and no asset links."""
+    _stable_ids(m, map_id)
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    root.render()
+    return m.get_name(), root.script.render()
+
+
+def _assets(root: str, cluster: bool) -> dict[str, object]:
+    """Template variables for map_assets.html: the vendored files a map needs."""
+    return {"root": root, "css": [LEAFLET_CSS, *(CLUSTER_CSS if cluster else ())],
+            "js": [LEAFLET_JS, *([CLUSTER_JS] if cluster else [])]}
+
+
+def _ward_outlines(wards: WardMap) -> folium.GeoJson:
+    return folium.GeoJson(
+        wards.geojson, name="Ward boundaries",
+        style_function=lambda _: {"color": "#333333", "weight": 1, "fillOpacity": 0},
+    )
+
+
+def register_map(site: GeneratedSite, entries: list[Entry], config: Config,
+                 wards: WardMap) -> list[Entry]:
+    """The register map page; returns the entries that have no point to show."""
+    path = "maps/register.md"
+    root = relative_root(path)
+    located = [e for e in entries if e.notice.latitude is not None]
+    m = _new_map(config, wards, "register_map")
+    _ward_outlines(wards).add_to(m)
+    data = [[e.notice.latitude, e.notice.longitude, TYPES.index(e.notice.notice_type),
+             e.slug, e.notice.reference] for e in located]
+    FastMarkerCluster(data, callback=MARKER_CALLBACK, name="Register entries").add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    map_id, script = _script(m, "register_map_")
+    types = [[t.label, TYPE_COLOURS[i]] for i, t in enumerate(TYPES)]
+    preamble = (f"window.ENFORCEMENT_TYPES = {json.dumps(types)};\n"
+                f"window.ENFORCEMENT_ROOT = {json.dumps(root)};\n")
+    site.add_file("maps/register-map.js", preamble + script)
+    present = sorted({e.notice.notice_type for e in located}, key=TYPES.index)
+    body = render("register_map.html", map_id=map_id, entries=entries,
+                  listed=len(entries) <= INLINE_LIST_LIMIT, tiles_name=config.tiles.name,
+                  legend=[(t.label, TYPE_COLOURS[TYPES.index(t)]) for t in present],
+                  **_assets(root, cluster=True))
+    site.add_page(path, "Register map", body,
+                  description="A map of every notice on the enforcement register.")
+    return [e for e in entries if e.notice.latitude is None]
+
+
+def _fill(count: int | None, maximum: int) -> str:
+    if count is None:
+        return "#d9d9d9"
+    shades = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
+    if maximum <= 0:
+        return shades[0]
+    return shades[min(len(shades) - 1, int(len(shades) * count / (maximum + 1)))]
+
+
+def case_map(site: GeneratedSite, stats: Statistics, config: Config, wards: WardMap,
+             ward_names: dict[str, str]) -> None:
+    path = "maps/cases.md"
+    counts = {code: stats.ward_counts.get(code, {}).get("total") for code in ward_names}
+    known = [c for c in counts.values() if c is not None]
+    maximum = max(known) if known else 0
+    features = []
+    for feature, ward in zip(wards.geojson["features"], wards.wards, strict=True):
+        count = counts.get(ward.code)
+        shown = "fewer than " + str(config.privacy.suppression_threshold) \
+            if count is None else str(count)
+        features.append({"type": "Feature", "geometry": feature["geometry"],
+                         "properties": {"name": ward.name, "cases": shown,
+                                        "fill": _fill(count, maximum)}})
+    m = _new_map(config, wards, "case_map")
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features}, name="Cases by ward",
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#333333",
+                                  "weight": 1, "fillOpacity": 0.7},
+        tooltip=folium.GeoJsonTooltip(fields=["name", "cases"], aliases=["Ward", "Cases"]),
+    ).add_to(m)
+    map_id, script = _script(m, "case_map_")
+    site.add_file("maps/case-map.js", script)
+    period = stats.ward_period or "the latest complete quarter"
+    rows = [(ward_names[code], counts[code])
+            for code in sorted(ward_names, key=lambda c: ward_names[c])]
+    body = render("case_map.html", period=period, map_id=map_id, rows=rows,
+                  threshold=config.privacy.suppression_threshold,
+                  **_assets(relative_root(path), cluster=False))
+    site.add_page(path, "Cases by ward", body,
+                  description="A map of how many reports of a breach we received in each "
+                  "ward.")
+
+
+def locator_settings(site: GeneratedSite, config: Config) -> None:
+    """Tile settings for the small map on each register entry (theme/assets/locator.js)."""
+    settings = {"url": config.tiles.url, "attribution": config.tiles.attribution}
+    site.add_file("assets/map-settings.js",
+                  f"window.ENFORCEMENT_TILES = {json.dumps(settings)};\n")

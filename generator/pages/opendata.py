@@ -1,0 +1,167 @@
+"""Stage: the register as open data (CSV, JSON, GeoJSON, a data package) and a feed.
+
+Field names follow the national Planning Data conventions: kebab-case, `reference`,
+`organisation`, `entry-date`, `start-date`, `end-date`, and `point` as WGS84 WKT with at
+most 6 decimal places.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from xml.sax.saxutils import escape as xml_escape
+
+from ..anonymise import PublicNotice
+from ..config import Config
+from .common import GeneratedSite
+from .register import Entry
+
+LICENCE = ("Contains public sector information licensed under the Open Government "
+           "Licence v3.0.")
+LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+
+# (field name, description, Frictionless type)
+FIELDS: list[tuple[str, str, str]] = [
+    ("reference", "The notice's reference", "string"),
+    ("organisation", "The issuing authority", "string"),
+    ("notice-type", "Type of notice", "string"),
+    ("on-statutory-register", "Whether the notice is on the s.188 register", "boolean"),
+    ("status", "Status in plain words on the date of the data", "string"),
+    ("address", "Address of the land", "string"),
+    ("postcode", "Postcode of the land", "string"),
+    ("uprn", "Unique Property Reference Number", "string"),
+    ("ward", "Ward code", "string"),
+    ("point", "Location as WGS84 WKT", "string"),
+    ("issue-date", "Date of issue", "date"),
+    ("service-date", "Date of service", "date"),
+    ("effective-date", "Date the notice takes effect", "date"),
+    ("compliance-period", "Period for compliance", "string"),
+    ("compliance-date", "Date by which the requirements must be met", "date"),
+    ("complied-date", "Date the council was satisfied the steps were taken", "date"),
+    ("appeal-lodged-date", "Date an appeal was lodged", "date"),
+    ("appeal-decision-date", "Date the appeal was decided or withdrawn", "date"),
+    ("appeal-outcome", "Outcome of the appeal", "string"),
+    ("breach-summary", "Summary of the alleged breach", "string"),
+    ("requirements", "What the notice requires", "string"),
+    ("stop-activity", "Activity a stop notice prohibits", "string"),
+    ("permission-reference", "Planning permission a breach of condition notice relates to",
+     "string"),
+    ("related-notice", "Related notice reference", "string"),
+    ("document-url", "Copy of the notice", "string"),
+    ("entry-date", "Date the entry was made on the register", "date"),
+    ("start-date", "Date the notice was served (or issued)", "date"),
+    ("end-date", "Date the entry ended (compliance confirmed)", "date"),
+]
+
+
+def _iso(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _point(n: PublicNotice) -> str:
+    if n.latitude is None or n.longitude is None:
+        return ""
+    return f"POINT({n.longitude:.6f} {n.latitude:.6f})"
+
+
+def record(n: PublicNotice, config: Config) -> dict[str, str]:
+    return {
+        "reference": n.reference, "organisation": config.council.organisation,
+        "notice-type": n.notice_type.value,
+        "on-statutory-register": "true" if n.on_register else "false",
+        "status": n.status, "address": n.address, "postcode": n.postcode, "uprn": n.uprn,
+        "ward": n.ward, "point": _point(n), "issue-date": _iso(n.issued),
+        "service-date": _iso(n.served), "effective-date": _iso(n.effective),
+        "compliance-period": n.compliance_period, "compliance-date": _iso(n.compliance_due),
+        "complied-date": _iso(n.complied), "appeal-lodged-date": _iso(n.appeal_lodged),
+        "appeal-decision-date": _iso(n.appeal_decided),
+        "appeal-outcome": n.appeal_outcome.value if n.appeal_outcome else "",
+        "breach-summary": n.breach_summary, "requirements": n.requirements,
+        "stop-activity": n.stop_activity, "permission-reference": n.permission_reference,
+        "related-notice": n.related_notice, "document-url": n.document_url,
+        "entry-date": _iso(n.entered_on_register), "start-date": _iso(n.event_date),
+        "end-date": _iso(n.complied),
+    }
+
+
+def _csv(records: list[dict[str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=[f for f, _, _ in FIELDS], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    return out.getvalue()
+
+
+def _geojson(entries: list[Entry], records: list[dict[str, str]]) -> str:
+    features = []
+    for e, rec in zip(entries, records, strict=True):
+        n = e.notice
+        geometry = None
+        if n.latitude is not None and n.longitude is not None:
+            geometry = {"type": "Point",
+                        "coordinates": [round(n.longitude, 6), round(n.latitude, 6)]}
+        features.append({"type": "Feature", "geometry": geometry, "properties": rec})
+    return json.dumps({"type": "FeatureCollection", "features": features},
+                      ensure_ascii=False, indent=1) + "\n"
+
+
+def _datapackage(config: Config, export_date: dt.date) -> str:
+    package = {
+        "name": "planning-enforcement-register",
+        "title": f"{config.council.name}: planning enforcement register",
+        "description": "Notices on the statutory planning enforcement register (s.188 "
+                       "Town and Country Planning Act 1990). " + LICENCE,
+        "licenses": [{"name": "OGL-UK-3.0", "path": LICENCE_URL,
+                      "title": "Open Government Licence v3.0"}],
+        "created": export_date.isoformat(),
+        "resources": [{
+            "name": "register", "path": "register.csv", "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8",
+            "schema": {"fields": [{"name": name, "description": doc, "type": kind}
+                                  for name, doc, kind in FIELDS],
+                       "primaryKey": ["reference"]},
+        }],
+    }
+    return json.dumps(package, indent=2) + "\n"
+
+
+def _feed(entries: list[Entry], config: Config, export_date: dt.date) -> str:
+    base = config.site.url or "/"
+    latest = sorted(entries, key=lambda e: (e.notice.entered_on_register
+                                            or e.notice.event_date or dt.date.min,
+                                            e.notice.reference), reverse=True)[:50]
+    items = []
+    for e in latest:
+        n = e.notice
+        updated = n.entered_on_register or n.event_date or export_date
+        link = f"{base}register/entries/{e.slug}/"
+        items.append(
+            "<entry>"
+            f"<title>{xml_escape(n.notice_type.label)} {xml_escape(n.reference)}: "
+            f"{xml_escape(n.address or 'address not recorded')}</title>"
+            f'<link href="{xml_escape(link)}"/><id>{xml_escape(link)}</id>'
+            f"<updated>{updated.isoformat()}T00:00:00Z</updated>"
+            f"<summary>{xml_escape(n.status)}</summary></entry>")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n'
+            '<feed xmlns="http://www.w3.org/2005/Atom">'
+            f"<title>{xml_escape(config.council.name)}: enforcement register</title>"
+            f'<link href="{xml_escape(base)}register/"/>'
+            f"<id>{xml_escape(base)}register/feed.xml</id>"
+            f"<updated>{export_date.isoformat()}T00:00:00Z</updated>"
+            f"<rights>{xml_escape(LICENCE)}</rights>"
+            + "".join(items) + "</feed>\n")
+
+
+def open_data(site: GeneratedSite, entries: list[Entry], others: list[Entry],
+              config: Config, export_date: dt.date) -> None:
+    published = entries + others
+    records = [record(e.notice, config) for e in published]
+    site.add_file("downloads/register.csv", _csv(records))
+    site.add_file("downloads/register.json", json.dumps(
+        {"licence": LICENCE, "licence-url": LICENCE_URL, "entry-date": export_date.isoformat(),
+         "entries": records}, ensure_ascii=False, indent=1) + "\n")
+    site.add_file("downloads/register.geojson", _geojson(published, records))
+    site.add_file("downloads/datapackage.json", _datapackage(config, export_date))
+    site.add_file("register/feed.xml", _feed(entries, config, export_date))

@@ -1,0 +1,39 @@
+"""Stage: every generated page and file, in one place."""
+
+from __future__ import annotations
+
+from ..anonymise import PublicData
+from ..config import Config
+from ..geo import WardMap
+from ..stats import Statistics
+from .common import GeneratedSite, longdate
+from .maps import case_map, locator_settings, register_map
+from .opendata import open_data
+from .register import register_pages
+from .statistics import statistics_pages
+
+
+def brand_css(config: Config) -> str:
+    """Council colours as Material's CSS variables (checked for contrast at load)."""
+    c = config.council
+    return (":root {\n"
+            f"  --md-primary-fg-color: {c.primary_colour};\n"
+            f"  --md-primary-fg-color--dark: {c.primary_colour};\n"
+            "  --md-primary-bg-color: #ffffff;\n"
+            f"  --md-accent-fg-color: {c.accent_colour};\n"
+            f"  --md-typeset-a-color: {c.accent_colour};\n"
+            "}\n")
+
+
+def generate_pages(public: PublicData, stats: Statistics, config: Config,
+                   wards: WardMap) -> GeneratedSite:
+    site = GeneratedSite()
+    ward_names = {w.code: w.name for w in wards.wards}
+    entries, others = register_pages(site, public, config, ward_names)
+    register_map(site, entries, config, wards)
+    case_map(site, stats, config, wards, ward_names)
+    locator_settings(site, config)
+    statistics_pages(site, stats, config, longdate(public.export_date))
+    open_data(site, entries, others, config, public.export_date)
+    site.add_file("assets/brand.css", brand_css(config))
+    return site

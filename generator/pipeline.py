@@ -1,0 +1,145 @@
+"""The build, stage by stage. Read `build()` top to bottom for the whole flow.
+
+Each stage is a small module; this file only says in which order they run, times them,
+and decides what a failure means. Nothing is written to the public site folder until
+every check has passed: the site is built in a staging folder and swapped into place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import leakscan, reports
+from .anonymise import PublicData, anonymise, build_policy, load_extra_names
+from .config import Config, load_config
+from .geo import WardMap, load_wards
+from .ingest import Dataset, ingest
+from .ledger import Ledger
+from .locate import locate
+from .mapping import Mapping, load_mapping
+from .pages.common import GeneratedSite
+from .pages.home import page_context
+from .pages.site import generate_pages
+from .plugin import Prepared
+from .problems import Problems
+from .publish import discard, publish, staging_folder
+from .render import render_site
+from .stats import Statistics, compute
+from .validate import validate
+
+
+class BuildFailed(Exception):
+    """The data or the built site failed a check; the previous site is untouched."""
+
+
+@dataclass
+class Build:
+    """What a build found and made; the reports are written from it."""
+
+    config: Config
+    problems: Problems = field(default_factory=Problems)
+    ledger: Ledger = field(default_factory=Ledger)
+    timings: dict[str, float] = field(default_factory=dict)
+    mapping: Mapping | None = None
+    wards: WardMap | None = None
+    dataset: Dataset | None = None
+    public: PublicData | None = None
+    stats: Statistics | None = None
+    site: GeneratedSite | None = None
+    leaks: leakscan.LeakReport | None = None
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = round(time.perf_counter() - started, 3)
+
+
+def prepare(config: Config, today: dt.date) -> Build:
+    """The data stages: everything up to the pages, with nothing written anywhere."""
+    build = Build(config)
+    with build.stage("load mapping and boundaries"):
+        build.mapping = load_mapping(config.path(config.data.mapping))
+        build.wards = load_wards(
+            config.path(config.data.wards), config.data.ward_code_property,
+            config.data.ward_name_property,
+            config.path(config.data.boundary) if config.data.boundary else None)
+        policy = build_policy(config.privacy.field_policy)
+    with build.stage("read and map the export"):
+        dataset = ingest(config.path(config.data.export_dir), build.mapping,
+                         build.problems, build.ledger, today)
+    with build.stage("locate"):
+        dataset = locate(dataset, build.mapping, build.wards, build.problems,
+                         config.base_dir)
+    with build.stage("validate"):
+        validate(dataset, build.mapping, build.wards, build.problems, today)
+    build.dataset = dataset
+    with build.stage("anonymise"):
+        extra = config.path(config.privacy.extra_names) if config.privacy.extra_names \
+            else None
+        build.public = anonymise(dataset, policy, build.ledger,
+                                 config.register.show_non_register,
+                                 config.privacy.grid_cell_metres, load_extra_names(extra))
+    build.ledger.check()
+    with build.stage("statistics"):
+        build.stats = compute(build.public, config, build.wards)
+    with build.stage("pages"):
+        build.site = generate_pages(build.public, build.stats, config, build.wards)
+    return build
+
+
+def public_values(public: PublicData, config: Config) -> list[str]:
+    """Values the site publishes lawfully, which the leak scan must not count as leaks."""
+    council = config.council
+    published = [*public.register, *public.other_notices]
+    return ([council.name, council.email, council.phone, council.address]
+            + [n.address for n in published] + [n.postcode for n in published]
+            + [n.uprn for n in published])
+
+
+def prepared_for_plugin(build: Build) -> Prepared:
+    assert build.public and build.stats and build.site
+    context, date_text = page_context(build.public, build.stats, build.config)
+    return Prepared(build.config, build.site, context, date_text)
+
+
+def prepare_for_mkdocs(config_path: Path) -> Prepared:
+    """For `mkdocs serve`/`mkdocs build` run directly: the data stages, then the plugin."""
+    config = load_config(config_path)
+    return prepared_for_plugin(prepare(config, dt.date.today()))
+
+
+def build(config_path: Path, mkdocs_yml: Path, site_dir: Path, reports_dir: Path,
+          strict: bool = False, today: dt.date | None = None) -> Build:
+    """The whole build. Raises BuildFailed (data or privacy) or ConfigError."""
+    today = today or dt.date.today()
+    config = load_config(config_path)
+    result = prepare(config, today)
+    try:
+        if strict and result.problems.errors:
+            raise BuildFailed(f"{len(result.problems.errors)} rows have errors and "
+                              "--strict is set; see reports/issues.csv")
+        staging = staging_folder(site_dir)
+        with result.stage("render with MkDocs"):
+            render_site(prepared_for_plugin(result), mkdocs_yml, staging)
+        with result.stage("leak scan"):
+            assert result.public is not None
+            result.leaks = leakscan.scan(staging, result.public.sensitive,
+                                         public_values(result.public, config))
+        if not result.leaks.clean:
+            discard(staging)
+            raise BuildFailed("the leak scan found personal data in the built site ("
+                              + ", ".join(sorted(result.leaks.hits)) + "); the previous "
+                              "site has been kept")
+        with result.stage("publish"):
+            publish(staging, site_dir)
+    finally:
+        reports.write_all(result, reports_dir)
+    return result

@@ -1,0 +1,129 @@
+"""The MkDocs plugin (`plugins: [enforcement]` in mkdocs.yml).
+
+It adds the pages and files the pipeline generated, and renders the template
+expressions comms staff may write in their own pages (`{{ council.name }}`,
+`{{ stat("cases_received", period="last_quarter") }}`). Generated pages are never
+templated: they hold values from the export, and a '{{' in a breach summary must stay
+text. When MkDocs runs on its own (`mkdocs serve`), the plugin runs the data stages
+once and keeps the result, so editing a page does not rebuild the register.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.sandbox
+from mkdocs.config import config_options
+from mkdocs.config.base import Config as MkDocsConfigBase
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from .config import Config
+from .pages.common import GeneratedSite
+
+log = logging.getLogger("mkdocs.plugins.enforcement")
+
+
+@dataclass
+class Prepared:
+    """Everything the plugin needs from the pipeline."""
+
+    config: Config
+    site: GeneratedSite
+    context: dict[str, Any] = field(default_factory=dict)  # for comms pages' templates
+    export_date_text: str = ""
+
+
+class PluginOptions(MkDocsConfigBase):
+    config_file = config_options.Type(str, default="enforcement-site.yml")
+
+
+class EnforcementPlugin(BasePlugin[PluginOptions]):
+    def __init__(self) -> None:
+        self.prepared: Prepared | None = None
+        self._generated: set[str] = set()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.prepared is None:
+            from .pipeline import prepare_for_mkdocs  # only when MkDocs runs on its own
+
+            base = Path(config.config_file_path or ".").parent
+            self.prepared = prepare_for_mkdocs(base / self.config.config_file)
+        ours = self.prepared.config
+        config.site_name = ours.site_name
+        if ours.site.url:
+            config.site_url = ours.site.url
+        config.theme["language"] = ours.site.language
+        config.extra["council_name"] = ours.council.name
+        config.extra["export_date"] = self.prepared.export_date_text
+        config.extra["brand_css"] = "assets/brand.css"
+        config.extra_css.insert(0, "assets/brand.css")
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.prepared is not None
+        site = self.prepared.site
+        clashes = sorted(p for p in list(site.pages) + list(site.files)
+                         if files.get_file_from_path(p) is not None)
+        if clashes:
+            raise PluginError(
+                "these files in site_src/ have the same path as pages the build "
+                "generates; rename or remove them: " + ", ".join(clashes))
+        for path, markdown in site.pages.items():
+            files.append(File.generated(config, path, content=markdown))
+        for path, content in site.files.items():
+            files.append(File.generated(config, path, content=content))
+        self._generated = set(site.pages)
+        return files
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        if page.file.src_uri in self._generated:
+            return markdown
+        assert self.prepared is not None
+        # MkDocs has already removed the front matter: count its lines back in, so that
+        # errors name the line the editor sees.
+        offset = page.file.content_string.count("\n") - markdown.count("\n")
+        return render_page_template(markdown, page.file.src_uri, self.prepared.context,
+                                    max(offset, 0))
+
+
+_SANDBOX = jinja2.sandbox.SandboxedEnvironment(undefined=jinja2.StrictUndefined,
+                                               autoescape=False, keep_trailing_newline=True)
+
+
+def render_page_template(markdown: str, page_path: str, context: dict[str, Any],
+                         line_offset: int = 0) -> str:
+    """Render a comms page's template expressions; errors name the page and line."""
+    try:
+        return _SANDBOX.from_string(markdown).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise PluginError(f"site_src/{page_path}, line {exc.lineno + line_offset}: "
+                          f"{exc.message}") from None
+    except (jinja2.UndefinedError, PageTemplateError) as exc:
+        line = _line_of_error(markdown, str(exc))
+        where = f", line {line + line_offset}" if line else ""
+        raise PluginError(f"site_src/{page_path}{where}: {exc}") from None
+
+
+class PageTemplateError(Exception):
+    """A template function was called wrongly; the message says how to fix it."""
+
+
+def _line_of_error(markdown: str, message: str) -> int | None:
+    """Best guess of the line an error is on, from a quoted name in its message."""
+    import re
+
+    quoted = re.findall(r"'([^']+)'", message)
+    for name in quoted:
+        for number, line in enumerate(markdown.splitlines(), start=1):
+            if "{{" in line and name in line:
+                return number
+    return None

@@ -1,0 +1,52 @@
+"""Stage: turn the generated pages and the comms staff's pages into HTML with MkDocs."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config as load_mkdocs_config
+from mkdocs.exceptions import MkDocsException
+
+from .plugin import EnforcementPlugin, Prepared
+
+
+class RenderError(Exception):
+    """MkDocs could not build the site; the message names the page to fix."""
+
+
+@contextmanager
+def _source_date(epoch: int) -> Iterator[None]:
+    # MkDocs dates the sitemap with the build time unless SOURCE_DATE_EPOCH is set; the
+    # data's own date keeps builds byte-identical.
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def render_site(prepared: Prepared, mkdocs_yml: Path, out_dir: Path) -> None:
+    import datetime as dt
+
+    export_day = prepared.context["export_day"]
+    epoch = int(dt.datetime(export_day.year, export_day.month, export_day.day,
+                            tzinfo=dt.UTC).timestamp())
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    try:
+        with _source_date(epoch):
+            config = load_mkdocs_config(config_file=str(mkdocs_yml), site_dir=str(out_dir))
+            plugin = config.plugins["enforcement"]
+            assert isinstance(plugin, EnforcementPlugin)
+            plugin.prepared = prepared
+            mkdocs_build(config)
+    except MkDocsException as exc:
+        raise RenderError(str(exc)) from None

@@ -1,0 +1,300 @@
+"""Stage: published statistics, computed from case and notice facts.
+
+Every table here is about cases that are not public, so counts go through
+`suppress`; register notices are public and are counted as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics as pystats
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .anonymise import CaseFact, PublicData
+from .config import Config
+from .geo import WardMap
+from .model import (
+    BREACH_CATEGORY_LABELS,
+    CLOSURE_REASON_LABELS,
+    AppealOutcome,
+    BreachCategory,
+    ClosureReason,
+    NoticeType,
+)
+from .periods import Period, closed_quarters, quarters, recent_years, working_days_many
+from .suppress import CountTable, suppress
+
+NOT_KNOWN = "Ward not known"
+
+
+@dataclass
+class Table:
+    """A published table: what it shows in one sentence, and its cells as text."""
+
+    slug: str
+    title: str
+    summary: str
+    header: list[str]
+    rows: list[list[str]]
+    note: str = ""
+
+
+@dataclass
+class Statistics:
+    tables: list[Table] = field(default_factory=list)
+    figures: dict[str, dict[str, int | None]] = field(default_factory=dict)  # name->period
+    suppressed_cells: int = 0
+    ward_counts: dict[str, dict[str, int | None]] = field(default_factory=dict)
+    ward_period: str = ""
+    periods: dict[str, Period] = field(default_factory=dict)
+
+    def table(self, slug: str) -> Table:
+        return next(t for t in self.tables if t.slug == slug)
+
+
+def _show(value: int | None) -> str:
+    return "[c]" if value is None else f"{value:,}"
+
+
+def _hide_small(value: int, threshold: int) -> int | None:
+    return None if 0 < value < threshold else value
+
+
+def _from_count_table(slug: str, summary: str, table: CountTable) -> Table:
+    rows = table.as_rows()
+    return Table(slug, table.title, summary, rows[0], rows[1:])
+
+
+def _activity(cases: list[CaseFact], periods: list[Period], threshold: int) -> Table:
+    rows = []
+    for p in periods:
+        received = sum(1 for c in cases if p.contains(c.received))
+        closed = sum(1 for c in cases if c.closed and p.contains(c.closed))
+        open_end = sum(1 for c in cases
+                       if c.received <= p.end and (c.closed is None or c.closed > p.end))
+        rows.append([p.label, *(_show(_hide_small(v, threshold))
+                                for v in (received, closed, open_end))])
+    return Table("cases-by-quarter", "Cases received, closed and open by quarter",
+                 "How many reports of a breach we received and closed in each quarter, "
+                 "and how many were still open at its end.",
+                 ["Quarter", "Received", "Closed", "Open at end of quarter"], rows)
+
+
+def _timings(cases: list[CaseFact], years: list[Period], config: Config,
+             threshold: int) -> Table:
+    rows = []
+    targets = [("Log the report", None, config.charter.acknowledge_working_days)] + [
+        (p.label, p.code, p.first_visit_working_days) for p in config.charter.priorities]
+    for year in years:
+        in_year = [c for c in cases if year.contains(c.received)]
+        for label, priority, target in targets:
+            if priority is None:
+                pairs = [(c.received, c.logged) for c in in_year if c.logged]
+            else:
+                pairs = [(c.received, c.first_visit) for c in in_year
+                         if c.first_visit and c.priority == priority]
+            days = [d for d in working_days_many([a for a, _ in pairs],
+                                                 [b for _, b in pairs]) if d >= 0]
+            what = "Log the report" if priority is None else f"First site visit: {label}"
+            if len(days) < threshold:
+                rows.append([year.label, what, f"{target}", _show(_hide_small(len(days),
+                                                                              threshold)),
+                             "[c]" if days else "-", "[c]" if days else "-", "-"])
+                continue
+            within = sum(1 for d in days if d <= target)
+            share = round(100 * within / len(days))
+            met = "Yes" if share >= config.charter.target_percent else "No"
+            rows.append([year.label, what, f"{target}", f"{len(days):,}",
+                         f"{pystats.median(days):g}", f"{share}%", met])
+    return Table("response-times", "Response times against our targets",
+                 "How quickly we logged reports and made the first site visit, in working "
+                 f"days, and whether at least {config.charter.target_percent}% met the "
+                 "target.",
+                 ["Year", "Step", "Target (working days)", "Cases", "Median working days",
+                  "Within target", "Target met"], rows)
+
+
+CLOSE_BANDS = ((28, "Within 4 weeks"), (91, "4 to 13 weeks"), (182, "13 to 26 weeks"),
+               (365, "26 to 52 weeks"), (None, "Over 52 weeks"))
+
+
+def _time_to_close(cases: list[CaseFact], years: list[Period], threshold: int) -> Table:
+    rows = []
+    counts = []
+    for year in years:
+        durations = [(c.closed - c.received).days for c in cases
+                     if c.closed and year.contains(c.closed) and c.closed >= c.received]
+        band_counts = [0] * len(CLOSE_BANDS)
+        for d in durations:
+            for i, (limit, _) in enumerate(CLOSE_BANDS):
+                if limit is None or d <= limit:
+                    band_counts[i] += 1
+                    break
+        counts.append(band_counts)
+        rows.append(year.label)
+    table = suppress("Time taken to close cases", "Year closed", rows,
+                     [label for _, label in CLOSE_BANDS], counts, threshold)
+    return _from_count_table(
+        "time-to-close", "How long cases closed in each year had been open.", table)
+
+
+def _two_way(title: str, summary: str, slug: str, row_label: str,
+             cases: list[CaseFact], row_of: Callable[[CaseFact], str],
+             col_of: Callable[[CaseFact], str], rows: list[str], columns: list[str],
+             threshold: int) -> tuple[Table, CountTable]:
+    index_r = {r: i for i, r in enumerate(rows)}
+    index_c = {c: j for j, c in enumerate(columns)}
+    counts = [[0] * len(columns) for _ in rows]
+    for c in cases:
+        r, k = row_of(c), col_of(c)
+        if r in index_r and k in index_c:
+            counts[index_r[r]][index_c[k]] += 1
+    table = suppress(title, row_label, rows, columns, counts, threshold)
+    return _from_count_table(slug, summary, table), table
+
+
+def _notices_by_type(data: PublicData, years: list[Period]) -> Table:
+    types = [t for t in NoticeType if any(n.notice_type == t for n in data.notices)]
+    rows = []
+    for t in types:
+        row = [t.label + ("" if t.on_register else " (not on the register)")]
+        for y in years:
+            row.append(f"{sum(1 for n in data.notices if n.notice_type == t and n.served and y.contains(n.served)):,}")  # noqa: E501
+        rows.append(row)
+    return Table("notices-by-type", "Notices served by type",
+                 "Formal notices served in each financial year, by type. Quashed and "
+                 "withdrawn notices are not counted.",
+                 ["Notice type", *[y.label for y in years]], rows)
+
+
+def _appeals(data: PublicData, years: list[Period]) -> Table:
+    rows = []
+    for y in years:
+        lodged = sum(1 for n in data.notices if n.appeal_lodged and y.contains(n.appeal_lodged))
+        decided = Counter(n.appeal_outcome for n in data.notices
+                          if n.appeal_decided and y.contains(n.appeal_decided))
+        rows.append([y.label, f"{lodged}",
+                     *[f"{decided.get(o, 0)}" for o in (AppealOutcome.DISMISSED,
+                                                        AppealOutcome.VARIED,
+                                                        AppealOutcome.ALLOWED,
+                                                        AppealOutcome.WITHDRAWN)]])
+    return Table("appeals", "Appeals against notices",
+                 "Appeals lodged against our notices in each year, and the decisions made.",
+                 ["Year", "Lodged", "Dismissed", "Varied and upheld", "Allowed",
+                  "Withdrawn"], rows)
+
+
+def _open_by_age(cases: list[CaseFact], today: dt.date, bands: list[int],
+                 threshold: int) -> Table:
+    limits = [*bands, None]
+    labels = []
+    lower = 0
+    for upper in limits:
+        labels.append(f"Under {upper} months" if lower == 0 and upper else
+                      f"{lower} to {upper} months" if upper else f"Over {lower} months")
+        lower = upper or lower
+    counts = [0] * len(limits)
+    for c in cases:
+        if c.closed is not None and c.closed <= today:
+            continue
+        months = (today.year - c.received.year) * 12 + today.month - c.received.month
+        for i, upper in enumerate(limits):
+            if upper is None or months < upper:
+                counts[i] += 1
+                break
+    rows = [[label, _show(_hide_small(n, threshold))] for label, n in zip(labels, counts,
+                                                                         strict=True)]
+    return Table("open-by-age", "Open cases by age",
+                 f"Cases still open on {today:%-d %B %Y}, by how long ago they were "
+                 "reported.", ["Age", "Open cases"], rows)
+
+
+def compute(data: PublicData, config: Config, wards: WardMap) -> Statistics:
+    threshold = config.privacy.suppression_threshold
+    today = data.export_date
+    years = recent_years(today, config.statistics.years)
+    all_quarters = [q for y in years for q in quarters(y) if q.start <= today]
+    cases = data.cases
+    stats = Statistics()
+    stats.tables.append(_activity(cases, all_quarters, threshold))
+    stats.tables.append(_open_by_age(cases, today, config.statistics.age_bands_months,
+                                     threshold))
+    stats.tables.append(_timings(cases, years, config, threshold))
+    stats.tables.append(_time_to_close(cases, years, threshold))
+    reasons = [r for r in ClosureReason]
+    closed_years = [y for y in years]
+    reason_table, _ = _two_way(
+        "Why cases were closed", "The reasons cases closed in each year were closed.",
+        "closure-reasons", "Reason", cases,
+        lambda c: c.closure_reason.value if c.closure_reason else "",
+        lambda c: next((y.label for y in closed_years if c.closed and y.contains(c.closed)),
+                       ""),
+        [r.value for r in reasons], [y.label for y in closed_years], threshold)
+    labels = {r.value: CLOSURE_REASON_LABELS[r] for r in reasons}
+    for row in reason_table.rows:
+        row[0] = labels.get(row[0], row[0])
+    stats.tables.append(reason_table)
+    stats.tables.append(_notices_by_type(data, years))
+    stats.tables.append(_appeals(data, years))
+    # Small areas only for closed periods, so nightly rebuilds cannot be differenced.
+    done = closed_quarters(today, years)
+    ward_names = {w.code: w.name for w in sorted(wards.wards, key=lambda w: w.name)}
+    if done:
+        last = done[-1]
+        in_q = [c for c in cases if last.contains(c.received)]
+        categories = [b for b in BreachCategory]
+        ward_table, counts = _two_way(
+            f"Cases received by ward and type of breach, {last.label}",
+            f"Reports received in {last.label} in each ward, by type of breach.",
+            "ward-by-breach", "Ward", in_q,
+            lambda c: c.ward if c.ward in ward_names else NOT_KNOWN,
+            lambda c: c.breach_category.value, [*ward_names, NOT_KNOWN],
+            [b.value for b in categories], threshold)
+        for row in ward_table.rows:
+            row[0] = ward_names.get(row[0], row[0])
+        ward_table.header = ["Ward", *[BREACH_CATEGORY_LABELS[b] for b in categories],
+                             "Total"]
+        stats.tables.append(ward_table)
+        stats.ward_counts = {name: {"total": total}
+                             for name, total in zip(counts.rows, counts.row_totals,
+                                                    strict=True)}
+        stats.ward_period = last.label
+        stats.suppressed_cells += counts.suppressed
+        stats.periods["last_quarter"] = last
+    stats.periods["this_year"] = years[-1]
+    if len(years) > 1:
+        stats.periods["last_year"] = years[-2]
+    stats.periods["last_12_months"] = Period(today - dt.timedelta(days=365), today,
+                                             "the last 12 months")
+    stats.periods["all"] = Period(dt.date.min, today, "all time")
+    stats.figures = _figures(data, stats.periods, threshold)
+    return stats
+
+
+FIGURES: dict[str, str] = {
+    "cases_received": "cases received",
+    "cases_closed": "cases closed",
+    "cases_open": "cases open at the end of the period",
+    "notices_served": "notices served",
+    "register_entries": "entries on the register served in the period",
+}
+
+
+def _figures(data: PublicData, periods: dict[str, Period],
+             threshold: int) -> dict[str, dict[str, int | None]]:
+    figures: dict[str, dict[str, int | None]] = {name: {} for name in FIGURES}
+    for key, p in periods.items():
+        figures["cases_received"][key] = _hide_small(
+            sum(1 for c in data.cases if p.contains(c.received)), threshold)
+        figures["cases_closed"][key] = _hide_small(
+            sum(1 for c in data.cases if c.closed and p.contains(c.closed)), threshold)
+        figures["cases_open"][key] = _hide_small(
+            sum(1 for c in data.cases
+                if c.received <= p.end and (c.closed is None or c.closed > p.end)), threshold)
+        figures["notices_served"][key] = sum(1 for n in data.notices
+                                             if n.served and p.contains(n.served))
+        figures["register_entries"][key] = sum(1 for n in data.register
+                                               if n.event_date and p.contains(n.event_date))
+    return figures
