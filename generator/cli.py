@@ -189,7 +189,10 @@ ERRORS: list[tuple[type[BaseException], int, Callable[[BaseException], str]]] = 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exit_:  # --help, or a usage error argparse has explained
+        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
         return int(args.func(args))

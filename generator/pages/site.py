@@ -16,7 +16,8 @@ from .statistics import statistics_pages
 def brand_css(config: Config) -> str:
     """Council colours as Material's CSS variables (checked for contrast at load)."""
     c = config.council
-    return (":root {\n"
+    # Material reads these on `:root > *` when the palette is `custom` (mkdocs.yml).
+    return (":root > * {\n"
             f"  --md-primary-fg-color: {c.primary_colour};\n"
             f"  --md-primary-fg-color--dark: {c.primary_colour};\n"
             "  --md-primary-bg-color: #ffffff;\n"

@@ -1,0 +1,141 @@
+"""Shared fixtures: a project folder built around any export, and the CLI runner."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.cli import main
+from generator.sample import write_sample
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_GEO = REPO.parent / "shared" / "geo" / "trafford"
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def run_cli(*args: str | Path) -> CliResult:
+    """Run `enforcement-site ARGS` in-process, like a user would (datasette style)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in args])
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
+@dataclass
+class Project:
+    """A self-contained project folder: config, mapping, export, mkdocs.yml."""
+
+    root: Path
+
+    @property
+    def config(self) -> Path:
+        return self.root / "enforcement-site.yml"
+
+    @property
+    def export(self) -> Path:
+        return self.root / "export"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    def build_args(self, *extra: str) -> list[str | Path]:
+        return ["build", "--config", self.config, "--mkdocs", self.root / "mkdocs.yml",
+                "--site-dir", self.site, "--reports-dir", self.reports, *extra]
+
+    def validate_args(self, *extra: str) -> list[str | Path]:
+        return ["validate", "--config", self.config, "--reports-dir", self.reports, *extra]
+
+    def build(self, *extra: str) -> CliResult:
+        return run_cli(*self.build_args(*extra))
+
+    def validate(self, *extra: str) -> CliResult:
+        return run_cli(*self.validate_args(*extra))
+
+    def edit_config(self, **sections: dict) -> None:
+        data = yaml.safe_load(self.config.read_text())
+        for section, values in sections.items():
+            data.setdefault(section, {}).update(values)
+        self.config.write_text(yaml.safe_dump(data, sort_keys=False))
+
+    def edit_mapping(self, change) -> None:
+        path = self.root / "mapping.yml"
+        data = yaml.safe_load(path.read_text())
+        change(data)
+        path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+    def site_text(self) -> str:
+        """Every text file of the built site, concatenated (for leak assertions)."""
+        import gzip
+
+        parts = []
+        for path in sorted(self.site.rglob("*")):
+            if not path.is_file() or "vendor" in path.parts:
+                continue
+            data = path.read_bytes()
+            if path.suffix == ".gz":
+                data = gzip.decompress(data)
+            parts.append(data.decode("utf-8", errors="replace"))
+        return "\n".join(parts)
+
+
+def make_project(root: Path, export: Path | None = None) -> Project:
+    """A project in `root` using the repo's pages, theme and mapping; export copied in."""
+    root.mkdir(parents=True, exist_ok=True)
+    project = Project(root)
+    if export is not None and export != project.export:
+        shutil.copytree(export, project.export, dirs_exist_ok=True)
+    project.export.mkdir(exist_ok=True)
+    shutil.copy(REPO / "data" / "mapping.yml", root / "mapping.yml")
+    config = yaml.safe_load((REPO / "enforcement-site.yml").read_text())
+    config["data"].update({"export_dir": "export", "mapping": "mapping.yml",
+                           "wards": "export/wards.geojson"})
+    project.config.write_text(yaml.safe_dump(config, sort_keys=False))
+    mkdocs = yaml.safe_load((REPO / "mkdocs.yml").read_text())
+    mkdocs["docs_dir"] = str(REPO / "site_src")
+    mkdocs["theme"]["custom_dir"] = str(REPO / "theme")
+    mkdocs["plugins"] = [{"enforcement": {"config_file": str(project.config)}}]
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(mkdocs, sort_keys=False))
+    return project
+
+
+@pytest.fixture(scope="session")
+def small_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated export, small enough for fast end-to-end builds."""
+    out = tmp_path_factory.mktemp("export")
+    write_sample(out, seed=7, cases=600, notices=80)
+    return out
+
+
+@pytest.fixture
+def project(tmp_path: Path, small_export: Path) -> Project:
+    return make_project(tmp_path / "project", small_export)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory, small_export: Path) -> Project:
+    """One full build shared by read-only tests of the built site."""
+    project = make_project(tmp_path_factory.mktemp("built") / "project", small_export)
+    result = project.build()
+    assert result.exit_code == 0, result.output
+    return project

@@ -1,0 +1,97 @@
+"""End-to-end builds through the CLI: what a council gets from `make site`."""
+
+from __future__ import annotations
+
+import csv
+import filecmp
+import json
+import re
+
+from conftest import Project, make_project, run_cli
+
+
+def test_home_page_links_to_the_main_sections(built: Project):
+    home = (built.site / "index.html").read_text()
+    for target in ("register/", "maps/register/", "statistics/", "faq/", "charter/"):
+        assert re.search(rf'href="(\./)?{re.escape(target)}"', home), target
+
+
+def test_reports_are_written_outside_the_site(built: Project):
+    for name in ("issues.csv", "reconciliation.csv", "audit.json", "audit.md",
+                 "late-entries.csv", "build.json"):
+        assert (built.reports / name).is_file(), name
+    assert not list(built.site.rglob("issues.csv"))
+    assert not list(built.site.rglob("audit.json"))
+
+
+def test_every_row_read_is_accounted_for(built: Project):
+    with (built.reports / "reconciliation.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["file"] for r in rows} == {"cases.csv", "notices.csv"}
+    for row in rows:
+        outcomes = sum(int(row[k]) for k in ("published", "counted", "withheld", "merged",
+                                             "rejected"))
+        assert outcomes == int(row["read"]) > 0
+    with (built.export / "cases.csv").open(encoding="cp1252", newline="") as handle:
+        physical = sum(1 for _ in csv.reader(handle)) - 1
+    assert int(next(r for r in rows if r["file"] == "cases.csv")["read"]) == physical
+
+
+def test_building_twice_gives_byte_identical_sites(tmp_path, small_export):
+    first = make_project(tmp_path / "a", small_export)
+    second = make_project(tmp_path / "b", small_export)
+    assert first.build().exit_code == 0
+    assert second.build().exit_code == 0
+    comparison = filecmp.dircmp(first.site, second.site)
+
+    def differences(c: filecmp.dircmp) -> list[str]:
+        found = c.left_only + c.right_only + c.diff_files + c.funny_files
+        for sub in c.subdirs.values():
+            found += differences(sub)
+        return found
+
+    # filecmp compares contents shallowly by default; compare the bytes of every file.
+    assert differences(comparison) == []
+    for path in first.site.rglob("*"):
+        if path.is_file():
+            other = second.site / path.relative_to(first.site)
+            assert path.read_bytes() == other.read_bytes(), path
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(project: Project):
+    assert project.build().exit_code == 0
+    before = {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()}
+    # A complainant whose name the site prints elsewhere makes the leak scan fail.
+    cases = project.export / "cases.csv"
+    with cases.open(encoding="cp1252", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[1][rows[0].index("Complainant Name")] = "Planning Inspectorate"
+    with cases.open("w", encoding="cp1252", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows(rows)
+    result = project.build()
+    assert result.exit_code == 1
+    assert "leak scan" in result.stderr
+    assert "Traceback" not in result.output
+    after = {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()}
+    assert after == before
+    audit = json.loads((project.reports / "audit.json").read_text())
+    assert audit["leak scan"]["hits"]
+    assert "Planning Inspectorate" not in (project.reports / "audit.json").read_text()
+
+
+def test_strict_fails_on_rows_with_errors_and_keeps_the_old_site(project: Project):
+    result = project.build("--strict")
+    assert result.exit_code == 1
+    assert "--strict" in result.stderr
+    assert not project.site.exists()
+
+
+def test_no_page_loads_assets_from_another_host(built: Project):
+    pattern = re.compile(r'<(?:script|img|iframe)[^>]*\ssrc="(https?:)?//'
+                         r'|<link[^>]*rel="stylesheet"[^>]*href="(https?:)?//')
+    for page in built.site.rglob("*.html"):
+        assert not pattern.search(page.read_text()), page
+    for script in (built.site / "maps").glob("*.js"):
+        text = script.read_text()
+        hosts = set(re.findall(r"https?://([^/\"']+)", text))
+        assert hosts <= {"tile.openstreetmap.org", "www.openstreetmap.org"}, hosts
