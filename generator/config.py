@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from .contrast import AA_NORMAL_TEXT, contrast_ratio
+
 
 class ConfigError(Exception):
     """The configuration cannot be used. `problems` lists every reason at once."""
@@ -274,6 +276,16 @@ def _check(config: Config, problems: list[str]) -> None:
         value = getattr(council, name)
         if isinstance(value, str) and not _COLOUR.match(value):
             problems.append(f"'council.{name}' must be a colour like '#1d4f91', not {value!r}")
+            continue
+        # The header shows white text on the primary colour; links use the accent colour
+        # on a white page. Both must meet WCAG AA for normal text.
+        ratio = contrast_ratio(value, "#ffffff")
+        if ratio < AA_NORMAL_TEXT:
+            problems.append(f"'council.{name}' {value} has a contrast ratio of {ratio:.2f}:1 "
+                            f"with white; WCAG AA needs at least {AA_NORMAL_TEXT}:1. Choose "
+                            "a darker colour")
+    if council.logo and not config.path(council.logo).is_file():
+        problems.append(f"'council.logo': file {council.logo} does not exist")
     if config.privacy.suppression_threshold < 0:
         problems.append("'privacy.suppression_threshold' cannot be negative")
     cell = config.privacy.grid_cell_metres

@@ -63,8 +63,10 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         config.theme["language"] = ours.site.language
         config.extra["council_name"] = ours.council.name
         config.extra["export_date"] = self.prepared.export_date_text
-        config.extra["brand_css"] = "assets/brand.css"
-        config.extra_css.insert(0, "assets/brand.css")
+        if "assets/brand.css" not in config.extra_css:  # on_config runs again on reload
+            config.extra_css.insert(0, "assets/brand.css")
+        if ours.council.logo:
+            config.theme["logo"] = f"assets/logo{Path(ours.council.logo).suffix.lower()}"
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:

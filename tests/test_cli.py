@@ -98,3 +98,19 @@ def test_unreadable_export_is_a_data_error(project: Project):
     assert result.exit_code == 1
     assert "notices.csv" in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("colour", "ok"),
+    [("#1d4f91", True), ("#0b0c0c", True), ("#767676", True), ("#777777", False),
+     ("#ffdd00", False), ("#a3195b", True)],
+)
+def test_brand_colours_are_checked_for_contrast(project: Project, colour, ok):
+    project.edit_config(council={"primary_colour": colour})
+    result = project.validate()
+    if ok:
+        assert "contrast ratio" not in result.stderr
+    else:
+        assert result.exit_code == 2
+        assert "'council.primary_colour'" in result.stderr
+        assert "contrast ratio" in result.stderr

@@ -37,4 +37,7 @@ def generate_pages(public: PublicData, stats: Statistics, config: Config,
     statistics_pages(site, stats, config, longdate(public.export_date))
     open_data(site, entries, others, config, public.export_date)
     site.add_file("assets/brand.css", brand_css(config))
+    if config.council.logo:
+        logo = config.path(config.council.logo)
+        site.add_file(f"assets/logo{logo.suffix.lower()}", logo.read_bytes())
     return site
