@@ -130,8 +130,8 @@ class LeakScanner:
 
 def _read(path: Path) -> str:
     data = path.read_bytes()
-    if path.suffix == ".gz":
-        with contextlib.suppress(OSError):
+    if data[:2] == b"\x1f\x8b":  # gzip: sitemap.xml.gz, the search index's fragments
+        with contextlib.suppress(OSError, EOFError):
             data = gzip.decompress(data)
     return data.decode("utf-8", errors="replace")
 

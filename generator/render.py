@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,3 +52,15 @@ def render_site(prepared: Prepared, mkdocs_yml: Path, out_dir: Path) -> None:
             mkdocs_build(config)
     except MkDocsException as exc:
         raise RenderError(str(exc)) from None
+    index_for_search(out_dir)
+
+
+def index_for_search(site_dir: Path) -> None:
+    """Pagefind's static index: scales to tens of thousands of pages, unlike lunr."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--root-selector",
+         "article.md-content__inner", "--exclude-selectors", ".register-updated"],
+        capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RenderError("the search index could not be built: "
+                          + (result.stderr or result.stdout).strip()[-500:])

@@ -6,7 +6,7 @@ from ..anonymise import PublicData
 from ..config import Config
 from ..geo import WardMap
 from ..stats import Statistics
-from .common import GeneratedSite, longdate
+from .common import GeneratedSite, longdate, render
 from .maps import case_map, locator_settings, register_map
 from .opendata import open_data
 from .register import register_pages
@@ -37,6 +37,9 @@ def generate_pages(public: PublicData, stats: Statistics, config: Config,
     statistics_pages(site, stats, config, longdate(public.export_date))
     open_data(site, entries, others, config, public.export_date)
     site.add_file("assets/brand.css", brand_css(config))
+    example = entries[0].notice.reference if entries else "ENF/2024/0001"
+    site.add_page("search/index.md", "Search", render("search.html", example=example),
+                  description="Search the enforcement register and this site.")
     if config.council.logo:
         logo = config.path(config.council.logo)
         site.add_file(f"assets/logo{logo.suffix.lower()}", logo.read_bytes())
