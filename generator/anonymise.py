@@ -30,6 +30,7 @@ from .model import (
     Priority,
 )
 from .redact import Redactor
+from .tidy import tidy_address
 
 
 class Action(StrEnum):
@@ -208,7 +209,7 @@ def _public_notice(notice: Notice, policy: dict[str, Action], redactor: Redactor
         value = getattr(source, name)
         action = policy.get(name, D)
         if action is P:
-            values[name] = value
+            values[name] = tidy_address(value) if name == "address" else value
         elif action is R and isinstance(value, str):
             redaction = redactor.redact(value, own_postcode=own_postcode)
             audit.redactions.update(redaction.counts)

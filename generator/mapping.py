@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -266,14 +267,17 @@ class RowMapper:
         """Every mapped column must exist; name the key, the headers and the closest one."""
         ok = True
         headers = self.table.headers
-        for canonical, header in self.fm.columns.items():
+        wanted = {f"files.{self.fm.key}.columns.{c}": h for c, h in self.fm.columns.items()}
+        if self.mapping.exclude_column:  # without it, another authority's rows get through
+            wanted["exclude.column"] = self.mapping.exclude_column
+        for key, header in wanted.items():
             if header in headers:
                 continue
             close = difflib.get_close_matches(header, headers, n=1, cutoff=0.5)
             hint = f" Did you mean '{close[0]}'?" if close else ""
             self.problems.error(
-                self.table.file, 1, header, "", "column-missing",
-                f"the mapping's 'files.{self.fm.key}.columns.{canonical}' names column "
+                self.table.file, self.table.header_row, header, "", "column-missing",
+                f"the mapping's '{key}' names column "
                 f"'{header}', which is not in the file.{hint} The file's columns are: "
                 + ", ".join(f"'{h}'" for h in headers),
             )
@@ -282,13 +286,13 @@ class RowMapper:
 
     def map_row(self, row_number: int, row: dict[str, str]) -> MappedRow | None:
         """Canonical values for one row, or None when the row has an error."""
-        before = len(self.problems.errors)
+        before = self.problems.error_count
         values: dict[str, Any] = {}
         for canonical, header in self.fm.columns.items():
             values[canonical] = self._convert(canonical, header, row.get(header, ""),
                                               row_number)
         self._check_required(values, row, row_number)
-        if len(self.problems.errors) > before:
+        if self.problems.error_count > before:
             return None
         return MappedRow(Source(self.table.file, row_number), values, row)
 
@@ -304,11 +308,14 @@ class RowMapper:
             return parsed
         if kind is FieldKind.NUMBER:
             try:
-                return float(value.replace(",", ""))
+                number = float(value.replace(",", ""))
             except ValueError:
+                number = math.nan
+            if not math.isfinite(number):  # float() also accepts "nan", "inf", "1e999"
                 self.problems.error(self.table.file, row_number, header, value,
                                     "bad-number", f"'{value}' is not a number")
                 return None
+            return number
         if kind is FieldKind.CODE:
             return self._code(canonical, header, value, row_number)
         return value

@@ -56,9 +56,12 @@ class FatalInputError(Exception):
 @dataclass
 class Problems:
     items: list[Problem] = field(default_factory=list)
+    error_count: int = 0  # kept as problems arrive: stages check it once per row
 
     def add(self, problem: Problem) -> None:
         self.items.append(problem)
+        if problem.severity is Severity.ERROR:
+            self.error_count += 1
 
     def error(self, file: str, row: int | None, column: str, value: str, kind: str,
               message: str) -> None:
