@@ -51,7 +51,8 @@ def _summary(build: object) -> None:
     _say("Rows read and what happened to them:")
     _say(build.ledger.table())
     errors, warnings = len(build.problems.errors), len(build.problems.warnings)
-    _say(f"\n{errors} error(s) (rows rejected), {warnings} warning(s) (rows kept).")
+    _say(f"\n{errors} error(s) and {warnings} warning(s). A row with an error is left out; "
+         "a warning keeps it.")
     if errors or warnings:
         _say(build.problems.table(limit=20))
 

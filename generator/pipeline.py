@@ -28,7 +28,7 @@ from .pages.site import generate_pages
 from .plugin import Prepared
 from .problems import Problems
 from .publish import discard, publish, staging_folder
-from .render import render_site
+from .render import RenderError, render_site
 from .stats import Statistics, compute
 from .validate import validate
 
@@ -104,16 +104,17 @@ def public_values(public: PublicData, config: Config) -> list[str]:
             + [n.uprn for n in published])
 
 
-def prepared_for_plugin(build: Build) -> Prepared:
+def prepared_for_plugin(build: Build, today: dt.date) -> Prepared:
     assert build.public and build.stats and build.site
     context, date_text = page_context(build.public, build.stats, build.config)
-    return Prepared(build.config, build.site, context, date_text)
+    return Prepared(build.config, build.site, context, date_text, today, build.problems)
 
 
 def prepare_for_mkdocs(config_path: Path) -> Prepared:
     """For `mkdocs serve`/`mkdocs build` run directly: the data stages, then the plugin."""
     config = load_config(config_path)
-    return prepared_for_plugin(prepare(config, dt.date.today()))
+    today = dt.date.today()
+    return prepared_for_plugin(prepare(config, today), today)
 
 
 def build(config_path: Path, mkdocs_yml: Path, site_dir: Path, reports_dir: Path,
@@ -128,7 +129,11 @@ def build(config_path: Path, mkdocs_yml: Path, site_dir: Path, reports_dir: Path
                               "--strict is set; see reports/issues.csv")
         staging = staging_folder(site_dir)
         with result.stage("render with MkDocs"):
-            render_site(prepared_for_plugin(result), mkdocs_yml, staging)
+            try:
+                render_site(prepared_for_plugin(result, today), mkdocs_yml, staging)
+            except RenderError as exc:
+                discard(staging)
+                raise BuildFailed(f"the site could not be built: {exc}") from None
         with result.stage("leak scan"):
             assert result.public is not None
             result.leaks = leakscan.scan(staging, result.public.sensitive,

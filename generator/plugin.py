@@ -10,6 +10,7 @@ once and keeps the result, so editing a page does not rebuild the register.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .config import Config
+from .content_checks import Finding, check_page
 from .pages.common import GeneratedSite
+from .problems import Problem, Problems, Severity
 
 log = logging.getLogger("mkdocs.plugins.enforcement")
 
@@ -39,6 +42,8 @@ class Prepared:
     site: GeneratedSite
     context: dict[str, Any] = field(default_factory=dict)  # for comms pages' templates
     export_date_text: str = ""
+    today: dt.date = field(default_factory=dt.date.today)  # for review-date warnings
+    problems: Problems = field(default_factory=Problems)  # content findings go here
 
 
 class PluginOptions(MkDocsConfigBase):
@@ -49,6 +54,8 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
     def __init__(self) -> None:
         self.prepared: Prepared | None = None
         self._generated: set[str] = set()
+        self._known: set[str] = set()
+        self._broken: list[Finding] = []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.prepared is None:
@@ -83,6 +90,8 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         for path, content in site.files.items():
             files.append(File.generated(config, path, content=content))
         self._generated = set(site.pages)
+        self._known = {f.src_uri for f in files}
+        self._broken: list[Finding] = []
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
@@ -92,9 +101,28 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         assert self.prepared is not None
         # MkDocs has already removed the front matter: count its lines back in, so that
         # errors name the line the editor sees.
-        offset = page.file.content_string.count("\n") - markdown.count("\n")
+        offset = max(page.file.content_string.count("\n") - markdown.count("\n"), 0)
+        self._check(page, markdown, offset)
         return render_page_template(markdown, page.file.src_uri, self.prepared.context,
-                                    max(offset, 0))
+                                    offset)
+
+    def _check(self, page: Page, markdown: str, offset: int) -> None:
+        assert self.prepared is not None
+        content = self.prepared.config.content
+        for finding in check_page(page.file.src_uri, markdown, offset + 1, page.meta,
+                                  self._known, self.prepared.today,
+                                  content.review_interval_days,
+                                  content.reading_ease_target):
+            self.prepared.problems.add(Problem(
+                f"site_src/{finding.page}", finding.line, "", "", finding.kind,
+                finding.severity, finding.message))
+            if finding.severity is Severity.ERROR:
+                self._broken.append(finding)
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if self._broken:
+            raise PluginError("pages in site_src/ need fixing:\n" + "\n".join(
+                f"  - {finding}" for finding in self._broken))
 
 
 _SANDBOX = jinja2.sandbox.SandboxedEnvironment(undefined=jinja2.StrictUndefined,

@@ -21,6 +21,15 @@ class RenderError(Exception):
     """MkDocs could not build the site; the message names the page to fix."""
 
 
+class _ErrorCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 @contextmanager
 def _source_date(epoch: int) -> Iterator[None]:
     # MkDocs dates the sitemap with the build time unless SOURCE_DATE_EPOCH is set; the
@@ -42,7 +51,10 @@ def render_site(prepared: Prepared, mkdocs_yml: Path, out_dir: Path) -> None:
     export_day = prepared.context["export_day"]
     epoch = int(dt.datetime(export_day.year, export_day.month, export_day.day,
                             tzinfo=dt.UTC).timestamp())
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    logger = logging.getLogger("mkdocs")
+    logger.setLevel(logging.WARNING)
+    errors = _ErrorCollector()
+    logger.addHandler(errors)
     try:
         with _source_date(epoch):
             config = load_mkdocs_config(config_file=str(mkdocs_yml), site_dir=str(out_dir))
@@ -51,7 +63,11 @@ def render_site(prepared: Prepared, mkdocs_yml: Path, out_dir: Path) -> None:
             plugin.prepared = prepared
             mkdocs_build(config)
     except MkDocsException as exc:
-        raise RenderError(str(exc)) from None
+        # MkDocs logs the real reason (e.g. our plugin's page and line) and then raises
+        # a generic 'Aborted': tell the user the reason.
+        raise RenderError("\n".join(errors.messages) or str(exc)) from None
+    finally:
+        logger.removeHandler(errors)
     index_for_search(out_dir)
 
 

@@ -99,8 +99,9 @@ class Project:
         return "\n".join(parts)
 
 
-def make_project(root: Path, export: Path | None = None) -> Project:
-    """A project in `root` using the repo's pages, theme and mapping; export copied in."""
+def make_project(root: Path, export: Path | None = None, copy_pages: bool = False) -> Project:
+    """A project in `root` using the repo's pages, theme and mapping; export copied in.
+    With `copy_pages`, the pages are copied to root/site_src so a test can edit them."""
     root.mkdir(parents=True, exist_ok=True)
     project = Project(root)
     if export is not None and export != project.export:
@@ -112,7 +113,11 @@ def make_project(root: Path, export: Path | None = None) -> Project:
                            "wards": "export/wards.geojson"})
     project.config.write_text(yaml.safe_dump(config, sort_keys=False))
     mkdocs = yaml.safe_load((REPO / "mkdocs.yml").read_text())
-    mkdocs["docs_dir"] = str(REPO / "site_src")
+    docs = REPO / "site_src"
+    if copy_pages:
+        shutil.copytree(docs, root / "site_src")
+        docs = root / "site_src"
+    mkdocs["docs_dir"] = str(docs)
     mkdocs["theme"]["custom_dir"] = str(REPO / "theme")
     mkdocs["plugins"] = [{"enforcement": {"config_file": str(project.config)}}]
     (root / "mkdocs.yml").write_text(yaml.safe_dump(mkdocs, sort_keys=False))

@@ -7,7 +7,7 @@ import filecmp
 import json
 import re
 
-from conftest import Project, make_project, run_cli
+from conftest import Project, make_project
 
 
 def test_home_page_links_to_the_main_sections(built: Project):

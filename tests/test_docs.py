@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import REPO
-
 from generator.config import iter_options
 from generator.docs import configuration_reference
 from generator.mapping import CASE_FIELDS, NOTICE_FIELDS
