@@ -7,9 +7,50 @@ import io
 
 from markupsafe import escape
 
+from ..charts import Series, bar_chart
 from ..config import Config
 from ..stats import Statistics, Table
 from .common import GeneratedSite
+
+
+def _number(cell: str) -> float | None:
+    """A table cell back to a number: '1,234' -> 1234, '75%' -> 75, '[c]' -> None."""
+    text = cell.replace(",", "").rstrip("%")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def chart_for(table: Table) -> str:
+    """The chart drawn beside a table, for the tables a chart helps to read."""
+    if table.slug == "cases-by-quarter":
+        rows = table.rows[-12:]  # the last three years: more bars would be unreadable
+        return bar_chart(
+            table.slug, "Cases received and closed by quarter",
+            f"Bars for the cases received and closed in each of the {len(rows)} most "
+            "recent quarters; the numbers are in the table below.",
+            [r[0].replace("20", "", 1) for r in rows],
+            [Series("Received", [_number(r[1]) for r in rows]),
+             Series("Closed", [_number(r[2]) for r in rows])])
+    if table.slug == "time-to-close":
+        rows = table.rows[:-1][-2:]  # the last two years, without the total row
+        bands = table.header[1:-1]
+        return bar_chart(
+            table.slug, "Time taken to close cases",
+            "Bars for how many cases closed within each length of time, for the last "
+            "two years; the numbers are in the table below.", bands,
+            [Series(r[0], [_number(c) for c in r[1:-1]]) for r in rows])
+    if table.slug == "response-times":
+        latest = table.rows[-1][0] if table.rows else ""
+        rows = [r for r in table.rows if r[0] == latest]
+        return bar_chart(
+            table.slug, f"Share of cases within target, {latest}",
+            f"Bars for the percentage of cases that met each target in {latest}; the "
+            "numbers are in the table below.", [r[1].replace("First site visit: ", "")
+                                                for r in rows],
+            [Series("Within target", [_number(r[5]) for r in rows])], unit="%")
+    return ""
 
 
 def table_html(table: Table, csv_href: str) -> str:
@@ -17,9 +58,12 @@ def table_html(table: Table, csv_href: str) -> str:
     body = "".join(
         "<tr>" + f'<th scope="row">{escape(row[0])}</th>'
         + "".join(f"<td>{escape(c)}</td>" for c in row[1:]) + "</tr>" for row in table.rows)
+    chart = chart_for(table)
+    figure = (f'<figure class="chart-figure">{chart}<figcaption>Chart: '
+              f"{escape(table.title)}</figcaption></figure>\n") if chart else ""
     return f"""<h2 id="{table.slug}">{escape(table.title)}</h2>
 <p>{escape(table.summary)}</p>
-<div class="table-scroll" tabindex="0" role="region" aria-label="{escape(table.title)}">
+{figure}<div class="table-scroll" tabindex="0" role="region" aria-label="{escape(table.title)}">
 <table>
 <caption>{escape(table.title)}</caption>
 <thead><tr>{head}</tr></thead>

@@ -1,0 +1,23 @@
+import xml.etree.ElementTree as ET
+
+from generator.charts import Series, bar_chart
+
+
+def test_chart_is_valid_accessible_svg_with_one_bar_per_shown_value():
+    svg = bar_chart("c1", "Cases & more", "Received <and> closed", ["Q1", "Q2", "Q3"],
+                    [Series("Received", [10, None, 30]), Series("Closed", [5, 6, 7])])
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "c1-t c1-d"
+    assert root.find(f"{ns}title").text == "Cases & more"
+    assert root.find(f"{ns}desc").text == "Received <and> closed"
+    bars = [r for r in root.iter(f"{ns}rect") if r.find(f"{ns}title") is not None]
+    assert len(bars) == 5  # the hidden value is drawn as a marked gap, not a bar
+    assert "[c]" in svg
+    assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_same_input_same_chart():
+    args = ("c", "t", "d", ["a"], [Series("s", [1])])
+    assert bar_chart(*args) == bar_chart(*args)
