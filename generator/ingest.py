@@ -107,7 +107,8 @@ def map_rows(table: Table, fm: FileMapping, mapping: Mapping, problems: Problems
     first_seen: dict[str, MappedRow] = {}
     for row_number, row in table.rows:
         source = Source(table.file, row_number)
-        if _other_authority(row, mapping):
+        # A damaged row's cells may not be where the header says: reject, never withhold.
+        if row_number not in bad_shape and _other_authority(row, mapping):
             ledger.mark(source, Outcome.WITHHELD, "another authority's case")
             continue
         mapped = mapper.map_row(row_number, row)

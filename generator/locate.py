@@ -77,9 +77,11 @@ def _with_wards(records: list[Record], wards: WardMap, problems: Problems,
         else:
             ward = found.get(i, "")
             if given:
+                how = ("the ward was found from the point" if ward else "no point in a ward "
+                       "to find it from: the record is counted under 'Ward not known'")
                 problems.warning(record.source.file, record.source.row, ward_header, given,
                                  "unknown-ward", f"'{given}' is not a ward code in the "
-                                 "ward boundaries; the ward was found from the point")
+                                 f"ward boundaries; {how}")
             elif not ward:
                 problems.warning(record.source.file, record.source.row, ward_header, "",
                                  "no-ward", "no ward and no point to find it from: the "
