@@ -60,17 +60,17 @@ def bar_chart(chart_id: str, title: str, description: str, categories: list[str]
     for c, category in enumerate(categories):
         x0 = LEFT + c * group_w + group_w * 0.1
         for k, s in enumerate(series):
-            value = s.values[c]
+            shown = s.values[c]
             x = x0 + k * bar_w
-            if value is None:
+            if shown is None:
                 parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{TOP + plot_h - 4}" '
                              'text-anchor="middle" fill="#0b0c0c" font-size="10">[c]</text>')
                 continue
-            h = plot_h * value / top_value
+            h = plot_h * shown / top_value
             parts.append(f'<rect x="{x:.1f}" y="{TOP + plot_h - h:.1f}" '
                          f'width="{max(bar_w - 1, 1):.1f}" height="{h:.1f}" '
                          f'fill="{SERIES_COLOURS[k % len(SERIES_COLOURS)]}">'
-                         f"<title>{escape(s.name)}, {escape(category)}: {value:g}"
+                         f"<title>{escape(s.name)}, {escape(category)}: {shown:g}"
                          f"{escape(unit)}</title></rect>")
         if len(categories) <= 12 or c % max(1, len(categories) // 8) == 0:
             label_x = LEFT + c * group_w + group_w / 2

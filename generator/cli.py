@@ -75,11 +75,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from . import reports
-    from .pipeline import prepare
+    from .pipeline import Build, prepare_into
 
-    config = load_config(args.config)
-    result = prepare(config, args.today or dt.date.today())
-    reports.write_all(result, args.reports_dir)
+    result = Build(load_config(args.config))
+    try:
+        prepare_into(result, args.today or dt.date.today())
+    finally:
+        reports.write_all(result, args.reports_dir)
     _summary(result)
     _say(f"\nThe full list is in {args.reports_dir}/issues.csv.")
     return EXIT_DATA if result.problems.errors else EXIT_OK

@@ -18,7 +18,7 @@ from . import leakscan, reports
 from .anonymise import PublicData, anonymise, build_policy, load_extra_names
 from .config import Config, load_config
 from .geo import WardMap, load_wards
-from .ingest import Dataset, ingest
+from .ingest import Dataset, InputFilesError, ingest
 from .ledger import Ledger
 from .locate import locate
 from .mapping import Mapping, load_mapping
@@ -65,6 +65,14 @@ class Build:
 def prepare(config: Config, today: dt.date) -> Build:
     """The data stages: everything up to the pages, with nothing written anywhere."""
     build = Build(config)
+    prepare_into(build, today)
+    return build
+
+
+def prepare_into(build: Build, today: dt.date) -> None:
+    """`prepare`, filling a Build the caller holds, so that reports can be written from
+    whatever was found even when a stage fails part-way."""
+    config = build.config
     with build.stage("load mapping and boundaries"):
         build.mapping = load_mapping(config.path(config.data.mapping))
         build.wards = load_wards(
@@ -73,8 +81,13 @@ def prepare(config: Config, today: dt.date) -> Build:
             config.path(config.data.boundary) if config.data.boundary else None)
         policy = build_policy(config.privacy.field_policy)
     with build.stage("read and map the export"):
-        dataset = ingest(config.path(config.data.export_dir), build.mapping,
-                         build.problems, build.ledger, today)
+        try:
+            dataset = ingest(config.path(config.data.export_dir), build.mapping,
+                             build.problems, build.ledger, today)
+        except InputFilesError as exc:
+            for fatal in exc.problems:  # into reports/issues.csv with everything else
+                build.problems.add(fatal.problem)
+            raise
     with build.stage("locate"):
         dataset = locate(dataset, build.mapping, build.wards, build.problems,
                          config.base_dir)
@@ -92,7 +105,6 @@ def prepare(config: Config, today: dt.date) -> Build:
         build.stats = compute(build.public, config, build.wards)
     with build.stage("pages"):
         build.site = generate_pages(build.public, build.stats, config, build.wards)
-    return build
 
 
 def public_values(public: PublicData, config: Config) -> list[str]:
@@ -121,9 +133,9 @@ def build(config_path: Path, mkdocs_yml: Path, site_dir: Path, reports_dir: Path
           strict: bool = False, today: dt.date | None = None) -> Build:
     """The whole build. Raises BuildFailed (data or privacy) or ConfigError."""
     today = today or dt.date.today()
-    config = load_config(config_path)
-    result = prepare(config, today)
+    result = Build(load_config(config_path))
     try:
+        prepare_into(result, today)
         if strict and result.problems.errors:
             raise BuildFailed(f"{len(result.problems.errors)} rows have errors and "
                               "--strict is set; see reports/issues.csv")
@@ -137,7 +149,7 @@ def build(config_path: Path, mkdocs_yml: Path, site_dir: Path, reports_dir: Path
         with result.stage("leak scan"):
             assert result.public is not None
             result.leaks = leakscan.scan(staging, result.public.sensitive,
-                                         public_values(result.public, config))
+                                         public_values(result.public, result.config))
         if not result.leaks.clean:
             discard(staging)
             raise BuildFailed("the leak scan found personal data in the built site ("

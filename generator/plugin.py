@@ -91,7 +91,7 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
             files.append(File.generated(config, path, content=content))
         self._generated = set(site.pages)
         self._known = {f.src_uri for f in files}
-        self._broken: list[Finding] = []
+        self._broken = []
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
@@ -109,7 +109,7 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
     def _check(self, page: Page, markdown: str, offset: int) -> None:
         assert self.prepared is not None
         content = self.prepared.config.content
-        for finding in check_page(page.file.src_uri, markdown, offset + 1, page.meta,
+        for finding in check_page(page.file.src_uri, markdown, offset + 1, dict(page.meta),
                                   self._known, self.prepared.today,
                                   content.review_interval_days,
                                   content.reading_ease_target):

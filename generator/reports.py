@@ -82,6 +82,8 @@ def _csv(header: list[str], rows: list[list[str]]) -> str:
 
 
 def write_all(build: Build, folder: Path) -> None:
+    if build.mapping is None:
+        return  # the configuration failed before any data was read: keep the old reports
     folder.mkdir(parents=True, exist_ok=True)
     build.problems.write_csv(folder / "issues.csv")
     summary = build.ledger.summary()

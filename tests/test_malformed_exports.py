@@ -626,8 +626,10 @@ def test_an_unusable_file_stops_with_one_line(tmp_path: Path, clean: Clean,
         prepare(load_config(project.config), dt.date.fromisoformat(TODAY))
     assert [(e.problem.file, e.problem.kind, e.problem.severity)
             for e in caught.value.problems] == [(file, kind, "error")]
-    # Nothing was read, so there is nothing to reconcile and no report is written.
-    assert not (project.reports / "reconciliation.csv").exists()
+    # The problem is in reports/issues.csv too, with its stable kind.
+    with (project.reports / "issues.csv").open() as handle:
+        reported = [(r["file"], r["kind"]) for r in csv.DictReader(handle)]
+    assert (file, kind) in reported
 
 
 def test_every_unusable_file_is_reported_at_once(tmp_path: Path, clean: Clean):
