@@ -1,7 +1,10 @@
 """Geography: British National Grid conversion, wards and the authority boundary.
 
-Conversion uses pyproj (PROJ), never a hand-written approximation. Ward lookup is
-vectorised with shapely so that 200,000 points take well under a second.
+Conversion from British National Grid uses the Ordnance Survey's OSTN15 transformation
+(through `convertbng`, which carries the OS grid), accurate to about 0.1 m; PROJ's own
+OSTN15 grid is not available offline, and its fallback 7-parameter Helmert is out by up
+to several metres. Points outside OSTN15's coverage fall back to PROJ. Never a
+hand-written approximation. Ward lookup is vectorised with shapely.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import shapely
+from convertbng.cutil import convert_lonlat
 from pyproj import Transformer
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
@@ -39,11 +43,19 @@ def _wgs84_to_bng() -> Transformer:
 
 def bng_to_wgs84(eastings: Sequence[float], northings: Sequence[float]
                  ) -> tuple[list[float], list[float]]:
-    """(longitudes, latitudes) rounded to 6 decimals (about 0.1 m), as Planning Data asks."""
+    """(longitudes, latitudes) rounded to 6 decimals (about 0.1 m), as Planning Data asks.
+
+    The result is ETRS89, which is how OSTN15 defines WGS84 positions in Great Britain
+    (the two differ by well under a metre; web maps treat them as the same).
+    """
     if not eastings:
         return [], []
-    lons, lats = _bng_to_wgs84().transform(np.asarray(eastings, dtype=float),
-                                           np.asarray(northings, dtype=float))
+    e = np.asarray(eastings, dtype=float)
+    n = np.asarray(northings, dtype=float)
+    lons, lats = convert_lonlat(e, n)
+    outside = np.isnan(lons) | np.isnan(lats)
+    if outside.any():
+        lons[outside], lats[outside] = _bng_to_wgs84().transform(e[outside], n[outside])
     return np.round(lons, 6).tolist(), np.round(lats, 6).tolist()
 
 
