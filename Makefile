@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 
-.PHONY: site test lint serve sample bench clean
+.PHONY: site test lint serve sample bench browser clean
 
 # The environment is rebuilt whenever pyproject.toml (the pinned dependencies) changes.
 $(READY): pyproject.toml
@@ -30,6 +30,10 @@ lint: $(READY)
 ## serve: preview the site while editing pages in site_src/
 serve: $(READY)
 	$(BIN)/enforcement-site serve
+
+## bench: build synthetic exports at three scales and print time, memory and page weights
+bench: $(READY)
+	$(BIN)/python -m generator.bench $(if $(SCALES),--scales $(SCALES))
 
 ## sample: regenerate the embedded sample export in data/export/
 sample: $(READY)
