@@ -23,7 +23,8 @@ What each kind catches
   (start with 0, +, or "(0") and contain no "/", which keeps case references such as
   "23/01234" and dates such as "2024-03-12" out. International numbers starting with
   "+" are removed too.
-* ``ni-number``: two letters, six digits, a suffix A-D ("QQ 12 34 56 C", "QQ123456C").
+* ``ni-number``: two letters, six digits, a suffix A-D ("QQ 12 34 56 C", "QQ123456C",
+  "QQ-12-34-56-C").
   Without the suffix letter six digits are too ambiguous and are not removed.
 * ``vehicle``: current ("AB12 CDE"), prefix ("A123 BCD") and suffix ("ABC 123D")
   registrations. Only the full shape counts, so "A3 use", "M62", "B1 use", "C3" are
@@ -32,8 +33,10 @@ What each kind catches
   and DM13", "A3 USE", "C3 HMO" and "TPO 12A" are kept. Dateless and Northern Irish
   plates are not recognised.
 * ``postcode``: full UK postcodes other than the notice's own (compared upper case,
-  without spaces). An outward code alone ("NB3") is not personal data and is kept.
-* ``uprn``: a run of exactly 12 digits, or any run of up to 12 digits labelled "UPRN".
+  without spaces), in any case and with none or up to three spaces ("NB9  9ZZ"). An
+  outward code alone ("NB3") is not personal data and is kept.
+* ``uprn``: exactly 12 digits, together or grouped 4-4-4 / 3-3-3-3 ("1000 2345 6789"),
+  or any run of up to 12 digits labelled "UPRN".
 * ``name``: see below.
 
 Names
@@ -558,16 +561,32 @@ def _phone_span(text: str, start: int, end: int) -> _Span:
 
 # ----------------------------------------------------------------- NI, UPRN, vehicle
 
-_NI_RE = re.compile(r"\b(?:[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]|(?i:[a-z]{2}\d{6}[a-d]))\b")
-# AA 99 99 99 A in any spacing; "on 12/03/2024 found" is not one.
+_NI_RE = re.compile(
+    r"\b(?:[A-Z]{2}(?:[\s\-]?\d{2}){3}[\s\-]?[A-D]"  # QQ 12 34 56 C, QQ-12-34-56-C
+    r"|(?i:[a-z]{2}\d{6}[a-d]))\b"  # qq123456c
+)
+# AA 99 99 99 A in any spacing (hyphens fold to spaces); "on 12/03/2024 found" is not one.
 _NI_SHAPES = tuple(
     "a{}99{}99{}99{}a".format(*gaps) for gaps in itertools.product(("", " "), repeat=4)
 )
+
+
+def _uprn_grouped(tag: str) -> str:
+    """12 digits as 4-4-4 or 3-3-3-3, one separator used throughout."""
+    four, three = f"g4{tag}", f"g3{tag}"
+    return (
+        rf"\d{{4}}(?P<{four}>[ \-])\d{{4}}(?P={four})\d{{4}}"
+        rf"|\d{{3}}(?P<{three}>[ \-])\d{{3}}(?P={three})\d{{3}}(?P={three})\d{{3}}"
+    )
+
+
 _UPRN_RE = re.compile(
-    r"\b(?i:uprn)\b[\s:#.\-]*(?:no\.?\s*)?\d{1,12}(?!\d)"  # labelled: any length
-    r"|(?<![\d+.,])\d{12}(?!\d)"  # unlabelled: exactly 12 digits
+    # labelled: any length, or grouped
+    rf"\b(?i:uprn)\b[\s:#.\-]*(?:no\.?\s*)?(?:{_uprn_grouped('l')}|\d{{1,12}})(?!\d)"
+    # unlabelled: exactly 12 digits, together or in groups ("1000 2345 6789")
+    rf"|(?<![\d+.,])(?:\d{{12}}|{_uprn_grouped('u')})(?!\d)"
 )
-_UPRN_SHAPES = ("9" * 12,)
+_UPRN_SHAPES = ("9" * 12, "9999 9999 9999", "999 999 999 999")
 
 # Letter groups that are words or planning codes, not registrations ("A3 USE").
 _NOT_REG_LETTERS = _words(
@@ -618,10 +637,13 @@ def _vehicle_spans(t: _Text) -> Iterator[_Span]:
 # -------------------------------------------------------------------------- postcode
 
 # Inward unit letters never include C, I, K, M, O or V, which keeps "2no." out.
+# Up to three spaces between the halves: "NB9  9ZZ" is typed too.
 _POSTCODE_RE = re.compile(
-    r"\b[A-Za-z]{1,2}\d[A-Za-z\d]?\s?(?P<inward>\d[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2})\b"
+    r"\b[A-Za-z]{1,2}\d[A-Za-z\d]?\s{0,3}(?P<inward>\d[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2})\b"
 )
-_POSTCODE_SHAPES = ("a9 9aa", "a99 9aa", "a9a 9aa", "a99aa", "a999aa", "a9a9aa")
+_POSTCODE_SHAPES = tuple(
+    f"{outward}{gap}9aa" for outward in ("a9", "a99", "a9a") for gap in ("", " ", "  ", "   ")
+)
 _ORDINAL_RE = re.compile(r"\d(?:st|nd|rd|th)")
 
 
@@ -1112,6 +1134,7 @@ class Redactor:
         if not text:
             return Redaction(text or "", Counter())
         if not text.isascii():
+            # "Zoe" + combining diaeresis must fold like "Zoë"; the output is NFC too
             text = unicodedata.normalize("NFC", text)
         t = _Text.of(text)
         spans: list[_Span] = []

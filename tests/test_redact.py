@@ -180,6 +180,7 @@ OTHER_CASES = [
     ("NI QQ123456C.", f"NI {NI}."),
     ("NI qq123456c.", f"NI {NI}."),
     ("NI AB 123456 D.", f"NI {NI}."),
+    ("NI QQ-12-34-56-C.", f"NI {NI}."),
     # vehicle registrations, current, prefix and suffix
     ("Van AB12 CDE parked.", f"Van {V} parked."),
     ("Van AB12CDE parked.", f"Van {V} parked."),
@@ -193,10 +194,15 @@ OTHER_CASES = [
     ("Complainant at SW1A 1AA.", f"Complainant at {PC}."),
     ("Complainant at nb3 4qt.", f"Complainant at {PC}."),
     ("Complainant at NB34QT.", f"Complainant at {PC}."),
+    ("Complainant at NB9  9ZZ.", f"Complainant at {PC}."),
+    ("Complainant at NB9\n9ZZ.", f"Complainant at {PC}."),
     # UPRNs
     ("UPRN 100023456789.", f"{U}."),
     ("UPRN: 10023456789.", f"{U}."),
     ("Property 100023456789 next door.", f"Property {U} next door."),
+    ("Land 1000 2345 6789 next door.", f"Land {U} next door."),
+    ("UPRN 100 023 456 789.", f"{U}."),
+    ("UPRN: 1000-2345-6789.", f"{U}."),
 ]
 
 
