@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from .ingest import Dataset, Sensitive
+import ahocorasick
+
+from .ingest import Dataset, Sensitive, address_phrases
 from .ledger import Ledger, Outcome
 from .model import (
     AppealOutcome,
@@ -236,12 +238,22 @@ def _grid_cell(case: Case, metres: int) -> str:
             f"{int(case.location.northing // metres) * metres}")
 
 
-def _case_fact(case: Case, grid_metres: int) -> CaseFact:
-    return CaseFact(received=case.received, status=case.status, priority=case.priority,
-                    breach_category=case.breach_category,
-                    closure_reason=case.closure_reason, ward=case.location.ward,
-                    logged=case.logged, first_visit=case.first_visit, closed=case.closed,
-                    grid_cell=_grid_cell(case, grid_metres))
+def _case_fact(case: Case, grid_metres: int, policy: dict[str, Action]) -> CaseFact:
+    """The case as statistics see it; a field the policy drops is left blank."""
+    def keep(name: str) -> bool:
+        return policy.get(name, D) is not D
+
+    return CaseFact(
+        received=case.received, status=case.status,
+        priority=case.priority if keep("priority") else None,
+        breach_category=case.breach_category if keep("breach_category")
+        else BreachCategory.OTHER,
+        closure_reason=case.closure_reason if keep("closure_reason") else None,
+        ward=case.location.ward if keep("ward") else "",
+        logged=case.logged if keep("logged") else None,
+        first_visit=case.first_visit if keep("first_visit") else None,
+        closed=case.closed if keep("closed") else None,
+        grid_cell=_grid_cell(case, grid_metres) if keep("easting") else "")
 
 
 def load_extra_names(path: Path | None) -> list[str]:
@@ -251,12 +263,27 @@ def load_extra_names(path: Path | None) -> list[str]:
             if line.strip() and not line.startswith("#")]
 
 
+def _listed(notice: Notice, show_non_register: bool) -> bool:
+    """Whether a notice is published as its own entry."""
+    if notice.removed:
+        return False
+    return notice.on_register or (show_non_register
+                                  and notice.notice_type not in NEVER_LISTED)
+
+
 def anonymise(dataset: Dataset, policy: dict[str, dict[str, Action]], ledger: Ledger,
               show_non_register: bool, grid_metres: int, extra_names: list[str]) -> PublicData:
     audit = Audit()
-    redactor = Redactor(sorted(dataset.sensitive.names | set(extra_names)))
     today = dataset.export_date
+    listed = [n for n in dataset.notices if _listed(n, show_non_register)]
+    # What must not be published is known before any text is redacted, so that free
+    # text cannot carry a private address or reference onto the site.
+    sensitive = _private_values(dataset, listed)
+    redactor = Redactor(sorted(dataset.sensitive.names | set(extra_names)),
+                        addresses=sorted(sensitive.addresses),
+                        references=sorted(sensitive.references))
     removed = {n.reference.upper() for n in dataset.notices if n.removed}
+    listed_sources = {n.source for n in listed}
     register: list[PublicNotice] = []
     others: list[PublicNotice] = []
     facts: list[NoticeFact] = []
@@ -268,9 +295,7 @@ def anonymise(dataset: Dataset, policy: dict[str, dict[str, Action]], ledger: Le
         facts.append(NoticeFact(notice.notice_type, notice.served or notice.issued,
                                 notice.location.ward, notice.appeal_lodged,
                                 notice.appeal_decided, notice.appeal_outcome))
-        listed = notice.on_register or (show_non_register
-                                        and notice.notice_type not in NEVER_LISTED)
-        if not listed:
+        if notice.source not in listed_sources:
             ledger.mark(notice.source, Outcome.COUNTED, "notice type not published singly")
             continue
         public = _public_notice(notice, policy["register"], redactor, today, audit, removed)
@@ -280,39 +305,65 @@ def anonymise(dataset: Dataset, policy: dict[str, dict[str, Action]], ledger: Le
     cases: list[CaseFact] = []
     for case in dataset.cases:
         audit.records_in["case"] += 1
-        cases.append(_case_fact(case, grid_metres))
+        cases.append(_case_fact(case, grid_metres, policy["case"]))
         ledger.mark(case.source, Outcome.COUNTED)
         for name in ("reference", "address", "postcode", "uprn", "description", "notes"):
             holder = case.location if hasattr(case.location, name) else case
             if getattr(holder, name):
                 audit.fields_dropped[f"case.{name}"] += 1
     audit.records_out["case counted"] = len(cases)
-    sensitive = _with_private_locations(dataset, register + others)
     register.sort(key=lambda n: (n.event_date or dt.date.min, n.reference), reverse=True)
     others.sort(key=lambda n: (n.event_date or dt.date.min, n.reference), reverse=True)
     return PublicData(today, register, others, cases, facts, sensitive, audit)
 
 
-def _with_private_locations(dataset: Dataset, published: list[PublicNotice]) -> Sensitive:
-    """Add the locations of cases that are not public through a published notice."""
-    public_addresses = {p.address.strip().upper() for p in published if p.address}
-    public_postcodes = {"".join(p.postcode.split()).upper() for p in published}
-    public_uprns = {p.uprn for p in published if p.uprn}
+def phrases_in(phrases: set[str], text: str) -> set[str]:
+    """Which of `phrases` occur in `text` as whole words (one pass, any number)."""
+    if not phrases or not text:
+        return set()
+    automaton = ahocorasick.Automaton()
+    for phrase in phrases:
+        automaton.add_word(phrase, phrase)
+    automaton.make_automaton()
+    found = set()
+    for end, phrase in automaton.iter(text):
+        start = end - len(phrase) + 1
+        before = text[start - 1] if start else " "
+        after = text[end + 1] if end + 1 < len(text) else " "
+        if not before.isalnum() and not after.isalnum():
+            found.add(phrase)
+    return found
+
+
+def _private_values(dataset: Dataset, listed: list[Notice]) -> Sensitive:
+    """Every value from the export that must not appear on the site: the people in it,
+    and the locations and references of everything that is not published singly."""
+    public_addresses = {" ".join(n.location.address.upper().split()) for n in listed}
+    public_text = "\n".join(sorted(public_addresses))
+    public_postcodes = {"".join(n.location.postcode.split()).upper() for n in listed}
+    public_uprns = {n.location.uprn for n in listed if n.location.uprn}
+    public_refs = {n.reference.upper() for n in listed}
     sensitive = dataclasses.replace(dataset.sensitive)
-    sensitive.addresses = set(sensitive.addresses)
+    sensitive.addresses = set()
     sensitive.postcodes = set(sensitive.postcodes)
     sensitive.uprns = set(sensitive.uprns)
-    published_refs = {p.reference.upper() for p in published}
-    records: list[Case | Notice] = [*dataset.cases, *dataset.notices]
-    for record in records:
+    sensitive.references = set()
+    listed_sources = {n.source for n in listed}
+    private: list[Case | Notice] = [*dataset.cases,
+                                    *[n for n in dataset.notices
+                                      if n.source not in listed_sources]]
+    addresses = [*dataset.sensitive.addresses, *(r.location.address for r in private)]
+    phrases = {p.upper() for a in addresses for p in address_phrases(a)}
+    # A private phrase inside a published address ('119 Windmill Grove' within 'Flat 10,
+    # 119 Windmill Grove') is public already.
+    sensitive.addresses = phrases - phrases_in(phrases, public_text)
+    for record in private:
         loc = record.location
-        if isinstance(record, Notice) and record.reference.upper() in published_refs:
-            continue
-        if loc.address and loc.address.strip().upper() not in public_addresses:
-            sensitive.addresses.add(loc.address.strip())
         postcode = "".join(loc.postcode.split()).upper()
         if postcode and postcode not in public_postcodes:
             sensitive.postcodes.add(loc.postcode.strip())
         if loc.uprn and loc.uprn not in public_uprns:
             sensitive.uprns.add(loc.uprn)
+        if record.reference.upper() not in public_refs:
+            sensitive.references.add(record.reference)
     return sensitive

@@ -8,6 +8,7 @@ row rejects it. Every row read is marked in the ledger by the end of the build.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,7 @@ class Sensitive:
     addresses: set[str] = field(default_factory=set)  # complainants' and non-register sites'
     postcodes: set[str] = field(default_factory=set)
     uprns: set[str] = field(default_factory=set)
+    references: set[str] = field(default_factory=set)  # non-register cases, removed notices
 
     def add_person_columns(self, values: dict[str, str]) -> None:
         for name, value in values.items():
@@ -52,6 +54,24 @@ class Sensitive:
                 self.addresses.add(value)
             else:
                 self.names.add(value)
+
+
+_WORD_PART = r"[A-Za-z][A-Za-z'’.-]*"
+_HOUSE_AND_STREET = re.compile(rf"\b\d+[A-Za-z]?\s+{_WORD_PART}(?:\s+{_WORD_PART})+")
+
+
+def address_phrases(address: str) -> list[str]:
+    """The address, and its house number and street ('FLAT 10, 119 WINDMILL GROVE,
+    KINGSMERE' -> '119 WINDMILL GROVE'): free text names a place by its street line, so
+    both the redactor and the leak scan look for that too."""
+    address = " ".join(address.split())
+    phrases = [address] if address else []
+    for part in address.split(","):
+        match = _HOUSE_AND_STREET.search(part)
+        if match:
+            phrases.append(match.group().strip())
+            break
+    return phrases
 
 
 @dataclass

@@ -63,7 +63,8 @@ class LeakScanner:
     def __init__(self, sensitive: Sensitive, public: list[str] | None = None):
         words: dict[str, str] = {}
         for kind, values in (("name", sensitive.names), ("email", sensitive.emails),
-                             ("address", sensitive.addresses)):
+                             ("address", sensitive.addresses),
+                             ("reference", sensitive.references)):
             for value in values:
                 needle = _normalise(value.strip())
                 if len(needle) >= MIN_TEXT_NEEDLE:

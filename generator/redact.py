@@ -140,11 +140,14 @@ MARKERS: dict[str, str] = {
     "vehicle": "[vehicle registration removed]",
     "postcode": "[postcode removed]",
     "uprn": "[UPRN removed]",
+    "address": "[address removed]",
+    "reference": "[reference removed]",
 }
 
 # When two detections overlap they are removed as one span; its marker is the kind
 # that comes first here (an email that contains a name is an email).
-PRIORITY: tuple[str, ...] = ("email", "phone", "ni-number", "uprn", "vehicle", "postcode", "name")
+PRIORITY: tuple[str, ...] = ("email", "phone", "ni-number", "uprn", "reference", "address",
+                             "vehicle", "postcode", "name")
 _RANK = {kind: rank for rank, kind in enumerate(PRIORITY)}
 
 
@@ -1119,6 +1122,34 @@ def _joins_neighbour(text: str, tokens: list[_Token], index: int) -> bool:
 # -------------------------------------------------------------------------- redactor
 
 
+class _PhraseIndex:
+    """Exact phrases (any case, any accents), as whole words, in one automaton."""
+
+    def __init__(self, phrases: dict[str, Iterable[str]]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        count = 0
+        for kind, values in phrases.items():
+            for value in values:
+                needle = " ".join(fold(value).split())
+                if len(needle) >= 5:
+                    self._automaton.add_word(needle, (kind, len(needle)))
+                    count += 1
+        self._empty = count == 0
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def spans(self, t: _Text) -> Iterator[_Span]:
+        if self._empty:
+            return
+        text = t.folded
+        for end, (kind, length) in self._automaton.iter(text):
+            start = end - length + 1
+            before = text[start - 1] if start else " "
+            after = text[end + 1] if end + 1 < len(text) else " "
+            if not before.isalnum() and not after.isalnum():
+                yield _Span(start, end + 1, kind)
+
+
 class Redactor:
     """Built once per build from every name in the export; reused for every text.
 
@@ -1127,8 +1158,13 @@ class Redactor:
     place from every text (the name is still removed with person context).
     """
 
-    def __init__(self, names: Iterable[str], *, common_words: Iterable[str] = ()) -> None:
+    def __init__(self, names: Iterable[str], *, common_words: Iterable[str] = (),
+                 addresses: Iterable[str] = (), references: Iterable[str] = ()) -> None:
         self._names = _NameIndex(names, common_words)
+        # Known values that must not be published: the street lines of complainants'
+        # addresses and of cases that are not on the register, and the references of
+        # such cases and of withdrawn or quashed notices.
+        self._phrases = _PhraseIndex({"address": addresses, "reference": references})
 
     def redact(self, text: str, own_postcode: str = "") -> Redaction:
         if not text:
@@ -1145,4 +1181,5 @@ class Redactor:
         spans.extend(_vehicle_spans(t))
         spans.extend(_postcode_spans(t, normalise_postcode(own_postcode)))
         spans.extend(self._names.spans(t))
+        spans.extend(self._phrases.spans(t))
         return _apply(text, spans)

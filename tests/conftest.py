@@ -93,7 +93,7 @@ class Project:
             if not path.is_file() or "vendor" in path.parts:
                 continue
             data = path.read_bytes()
-            if path.suffix == ".gz":
+            if data[:2] == b"\x1f\x8b":  # sitemap.xml.gz and the search index
                 data = gzip.decompress(data)
             parts.append(data.decode("utf-8", errors="replace"))
         return "\n".join(parts)

@@ -440,3 +440,21 @@ def test_benchmark_runs_small_and_leaks_nothing() -> None:
     assert figures["planted"] > 0
     assert figures["leaked"] == 0
     assert figures["texts_per_second"] > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The occupier of 7 Canary Row complained.",
+         "The occupier of [address removed] complained."),
+        ("as at 41 ZEPHYR PASTURES, and", "as at [address removed], and"),
+        ("Keep 17 Canary Rowley intact.", "Keep 17 Canary Rowley intact."),
+        ("Replaces 25/09901/ENF and ENF-2025-0904.",
+         "Replaces [reference removed] and [reference removed]."),
+        ("Unknown reference 23/01234/ENF stays.", "Unknown reference 23/01234/ENF stays."),
+    ],
+)
+def test_known_private_addresses_and_references_are_removed(text, expected):
+    redactor = Redactor([], addresses=["7 Canary Row", "41 Zephyr Pastures"],
+                        references=["25/09901/ENF", "ENF/2025/0904"])
+    assert redactor.redact(text).text == expected
