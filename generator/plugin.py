@@ -11,7 +11,12 @@ once and keeps the result, so editing a page does not rebuild the register.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import html
 import logging
+import posixpath
+import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,10 +30,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_timestamp
 
 from .config import Config
 from .content_checks import Finding, check_page
-from .pages.common import GeneratedSite
+from .pages.common import FastPage, GeneratedSite
 from .problems import Problem, Problems, Severity
 
 log = logging.getLogger("mkdocs.plugins.enforcement")
@@ -87,6 +93,9 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
                 "generates; rename or remove them: " + ", ".join(clashes))
         for path, markdown in site.pages.items():
             files.append(File.generated(config, path, content=markdown))
+        for folder in sorted({posixpath.dirname(p) for p in site.fast_pages}):
+            files.append(File.generated(config, posixpath.join(folder, SKELETON + ".md"),
+                                        content=SKELETON_MARKDOWN))
         for path, content in site.files.items():
             files.append(File.generated(config, path, content=content))
         self._generated = set(site.pages)
@@ -120,9 +129,75 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
                 self._broken.append(finding)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        assert self.prepared is not None
+        expand_skeletons(Path(config.site_dir), self.prepared.site.fast_pages,
+                         config.site_url or "")
         if self._broken:
             raise PluginError("pages in site_src/ need fixing:\n" + "\n".join(
                 f"  - {finding}" for finding in self._broken))
+
+
+SKELETON = "__skeleton__"
+_TITLE, _DESCRIPTION, _CONTENT = "SKELETONTITLE", "SKELETONDESCRIPTION", "SKELETONCONTENT"
+SKELETON_MARKDOWN = (f'---\ntitle: "{_TITLE}"\ndescription: "{_DESCRIPTION}"\n'
+                     f"hide: [toc]\n---\n\n{_CONTENT}\n")
+
+
+def expand_skeletons(site_dir: Path, pages: dict[str, FastPage], site_url: str) -> None:
+    """Write every fast page by filling in its folder's skeleton, then remove the
+    skeletons from the site and the sitemap. Pages in one folder share their relative
+    links, so only the title, description, address and content differ."""
+    by_folder: dict[str, list[tuple[str, FastPage]]] = {}
+    for path, page in pages.items():
+        by_folder.setdefault(posixpath.dirname(path), []).append((path, page))
+    sitemap_urls: dict[str, list[str]] = {}
+    for folder, members in sorted(by_folder.items()):
+        skeleton_dir = site_dir / folder / SKELETON
+        html = (skeleton_dir / "index.html").read_text(encoding="utf-8")
+        head, _, tail = html.partition(f"<p>{_CONTENT}</p>")
+        if not tail:
+            raise PluginError(f"the skeleton page for {folder}/ lost its content marker")
+        skeleton_url = f"{folder}/{SKELETON}/"
+        for path, page in sorted(members):
+            name = posixpath.splitext(posixpath.basename(path))[0]
+            url = f"{folder}/{name}/"
+            out = site_dir / folder / name / "index.html"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(_fill(head, page, skeleton_url, url) + page.body
+                           + _fill(tail, page, skeleton_url, url), encoding="utf-8")
+        shutil.rmtree(skeleton_dir)
+        sitemap_urls[skeleton_url] = [
+            f"{folder}/{posixpath.splitext(posixpath.basename(p))[0]}/" for p, _ in members]
+    _rewrite_sitemap(site_dir, site_url, sitemap_urls)
+
+
+def _fill(part: str, page: FastPage, skeleton_url: str, url: str) -> str:
+    return (part.replace(_TITLE, html.escape(page.title, quote=True))
+            .replace(_DESCRIPTION, html.escape(page.description, quote=True))
+            .replace(skeleton_url, url))
+
+
+def _rewrite_sitemap(site_dir: Path, site_url: str, urls: dict[str, list[str]]) -> None:
+    sitemap = site_dir / "sitemap.xml"
+    if not sitemap.exists():
+        return
+    text = sitemap.read_text(encoding="utf-8")
+    for skeleton_url, pages in urls.items():
+        pattern = re.compile(r"\s*<url>\s*<loc>[^<]*" + re.escape(skeleton_url)
+                             + r"</loc>(.*?)</url>", re.S)
+        match = pattern.search(text)
+        if not match:
+            continue
+        rest = match.group(1)
+        block = "".join(f"\n    <url>\n         <loc>{html.escape(site_url + u)}</loc>{rest}</url>"
+                        for u in sorted(pages))
+        text = text[:match.start()] + block + text[match.end():]
+    sitemap.write_text(text, encoding="utf-8")
+    # MkDocs writes the compressed copy with the build timestamp: do the same.
+    with (site_dir / "sitemap.xml.gz").open("wb") as handle, gzip.GzipFile(
+            fileobj=handle, filename=str(site_dir / "sitemap.xml.gz"), mode="wb",
+            mtime=get_build_timestamp()) as gz:
+        gz.write(text.encode("utf-8"))
 
 
 _SANDBOX = jinja2.sandbox.SandboxedEnvironment(undefined=jinja2.StrictUndefined,

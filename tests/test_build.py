@@ -95,3 +95,36 @@ def test_no_page_loads_assets_from_another_host(built: Project):
         text = script.read_text()
         hosts = set(re.findall(r"https?://([^/\"']+)", text))
         assert hosts <= {"tile.openstreetmap.org", "www.openstreetmap.org"}, hosts
+
+
+def test_entry_pages_are_complete_pages_with_their_own_title_and_address(built: Project):
+    entries = sorted((built.site / "register" / "entries").iterdir())
+    assert entries and not any("skeleton" in p.name for p in entries)
+    for folder in entries[:5]:
+        page = (folder / "index.html").read_text()
+        assert f'register/entries/{folder.name}/"' in page  # canonical address
+        assert "SKELETON" not in page
+        title = re.search(r"<title>([^<]*)</title>", page).group(1)
+        heading = re.search(r"<h1[^>]*>([^<]*)</h1>", page).group(1)
+        assert title.startswith(heading)
+        assert "What the notice requires" in page
+    sitemap = (built.site / "sitemap.xml").read_text()
+    assert "skeleton" not in sitemap
+    assert sitemap.count("/register/entries/") == len(entries)
+
+
+def test_entry_urls_are_stable_when_other_notices_change(tmp_path, small_export):
+    """Adding and removing other notices must not move an entry to another address."""
+    first = make_project(tmp_path / "a", small_export)
+    assert first.build().exit_code == 0
+    before = {p.name for p in (first.site / "register" / "entries").iterdir()}
+    second = make_project(tmp_path / "b", small_export)
+    notices = second.export / "notices.csv"
+    with notices.open(encoding="cp1252", newline="") as handle:
+        rows = list(csv.reader(handle))
+    del rows[5:15]  # ten notices gone from tonight's export
+    with notices.open("w", encoding="cp1252", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows(rows)
+    assert second.build().exit_code == 0
+    after = {p.name for p in (second.site / "register" / "entries").iterdir()}
+    assert after < before  # nothing renamed: the survivors keep their addresses

@@ -11,12 +11,30 @@ from functools import cache
 import jinja2
 
 
+@dataclass(frozen=True)
+class FastPage:
+    """A generated page whose body is finished HTML: MkDocs renders one skeleton page per
+    folder and the plugin fills it in for each (see plugin.py), instead of running
+    Markdown and the theme 20,000 times."""
+
+    title: str
+    description: str
+    body: str
+
+
 @dataclass
 class GeneratedSite:
     """Pages (Markdown, by path under the docs folder) and other files, made by stages."""
 
     pages: dict[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
+    fast_pages: dict[str, FastPage] = field(default_factory=dict)
+
+    def add_fast_page(self, path: str, title: str, body: str, description: str = "") -> None:
+        if path.endswith("/index.md") or path == "index.md":
+            raise ValueError(f"{path}: an index page sits one level up from its "
+                             "siblings, so it cannot share their skeleton")
+        self.fast_pages[path] = FastPage(title, description, body)
 
     def add_page(self, path: str, title: str, body: str, description: str = "",
                  extra: dict[str, object] | None = None) -> None:

@@ -141,11 +141,11 @@ def entry_pages(site: GeneratedSite, entries: list[Entry], config: Config,
                       fields=prescribed_fields(e, config, ward_names, stops),
                       links=_links(n, config), same_place=same, root="../../../")
         where = n.address or n.postcode or ward_names.get(n.ward, "")
-        site.add_page(f"register/entries/{e.slug}.md",
-                      f"{n.notice_type.label} {n.reference}" + (f": {where}" if where else ""),
-                      body, description=f"{n.notice_type.label} {n.reference}, "
-                      f"{_date(n.event_date)}. Status: {n.status}.",
-                      extra={"register_entry": True})
+        site.add_fast_page(f"register/entries/{e.slug}.md",
+                           f"{n.notice_type.label} {n.reference}"
+                           + (f": {where}" if where else ""),
+                           body, description=f"{n.notice_type.label} {n.reference}, "
+                           f"{_date(n.event_date)}. Status: {n.status}.")
 
 
 def _list_pages(site: GeneratedSite, path: str, title: str, caption: str, intro: str,
@@ -162,7 +162,7 @@ def _list_pages(site: GeneratedSite, path: str, title: str, caption: str, intro:
         body = render("entry_list.html", intro=intro, entries=entries, shown=shown,
                       caption=caption, export_date=export_date, page=page, pages=pages,
                       pager=pager, prefix="../" * depth)
-        site.add_page(page_path, title + (f" (page {page})" if page > 1 else ""), body)
+        site.add_fast_page(page_path, title + (f" (page {page})" if page > 1 else ""), body)
 
 
 def _grouped_index(site: GeneratedSite, folder: str, title: str, intro: str,
