@@ -115,7 +115,7 @@ def _datapackage(config: Config, export_date: dt.date) -> str:
                        "Town and Country Planning Act 1990). " + LICENCE,
         "licenses": [{"name": "OGL-UK-3.0", "path": LICENCE_URL,
                       "title": "Open Government Licence v3.0"}],
-        "created": export_date.isoformat(),
+        "created": f"{export_date.isoformat()}T00:00:00Z",
         "resources": [{
             "name": "register", "path": "register.csv", "format": "csv",
             "mediatype": "text/csv", "encoding": "utf-8",
