@@ -98,10 +98,11 @@ def _timings(cases: list[CaseFact], years: list[Period], config: Config,
             days = [d for d in working_days_many([a for a, _ in pairs],
                                                  [b for _, b in pairs]) if d >= 0]
             what = "Log the report" if priority is None else f"First site visit: {label}"
+            if not days:
+                rows.append([year.label, what, f"{target}", "0", "-", "-", "-"])
+                continue
             if len(days) < threshold:
-                rows.append([year.label, what, f"{target}", _show(_hide_small(len(days),
-                                                                              threshold)),
-                             "[c]" if days else "-", "[c]" if days else "-", "-"])
+                rows.append([year.label, what, f"{target}", "[c]", "[c]", "[c]", "-"])
                 continue
             within = sum(1 for d in days if d <= target)
             share = round(100 * within / len(days))

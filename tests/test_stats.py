@@ -1,0 +1,150 @@
+"""Each published figure against a hand-computed expectation on a tiny fixture."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from generator.anonymise import Audit, CaseFact, PublicData
+from generator.config import load_config
+from generator.geo import load_wards
+from generator.ingest import Sensitive
+from generator.model import BreachCategory, CaseStatus, ClosureReason, Priority
+from generator.plugin import PageTemplateError
+from generator.stats import compute
+
+D = dt.date
+
+
+def case(received, priority=Priority.HIGH, logged=None, visit=None, closed=None,
+         reason=None, ward="E05099001", category=BreachCategory.CHANGE_OF_USE):
+    return CaseFact(received=received, status=CaseStatus.CLOSED if closed else CaseStatus.OPEN,
+                    priority=priority, breach_category=category, closure_reason=reason,
+                    ward=ward, logged=logged, first_visit=visit, closed=closed)
+
+
+# Friday 22 May 2026; Monday 25 May is the spring bank holiday.
+CASES = [
+    # received Fri, logged Tue 26 May = 1 working day; visited Wed 27 May = 2 days.
+    case(D(2026, 5, 22), logged=D(2026, 5, 26), visit=D(2026, 5, 27),
+         closed=D(2026, 6, 5), reason=ClosureReason.NO_BREACH),
+    # received Mon 1 June, logged same day = 0; visited Tue 2 June = 1 day; closed in Q2.
+    case(D(2026, 6, 1), logged=D(2026, 6, 1), visit=D(2026, 6, 2),
+         closed=D(2026, 8, 14), reason=ClosureReason.REMEDIED),
+    # received in Q1, still open.
+    case(D(2026, 4, 10), logged=D(2026, 4, 13), visit=D(2026, 4, 14)),
+    # medium priority, visited 12 working days after receipt (target 10: missed).
+    case(D(2026, 7, 1), priority=Priority.MEDIUM, logged=D(2026, 7, 2),
+         visit=D(2026, 7, 17)),
+]
+
+
+@pytest.fixture(scope="module")
+def setup():
+    config = load_config(REPO / "enforcement-site.yml")
+    wards = load_wards(REPO / "data" / "export" / "wards.geojson", "code", "name")
+    return config, wards
+
+
+def stats_for(setup, cases, threshold, today=None):
+    today = today or D(2026, 9, 30)
+    config, wards = setup
+    config = dataclasses.replace(config, privacy=dataclasses.replace(
+        config.privacy, suppression_threshold=threshold))
+    data = PublicData(export_date=today, register=[], other_notices=[], cases=cases,
+                      notices=[], sensitive=Sensitive(), audit=Audit())
+    return compute(data, config, wards)
+
+
+def row(table, first):
+    return next(r for r in table.rows if r[0] == first)
+
+
+def test_quarter_counts(setup):
+    stats = stats_for(setup, CASES, threshold=0)
+    quarters = stats.table("cases-by-quarter")
+    # Q1 (Apr-Jun 2026): received 3 (10 Apr, 22 May, 1 Jun), closed 1 (5 Jun), open 2.
+    assert row(quarters, "2026/27 Q1")[1:] == ["3", "1", "2"]
+    # Q2 (Jul-Sep): received 1, closed 1 (14 Aug), open at end 2 (10 Apr, 1 Jul).
+    assert row(quarters, "2026/27 Q2")[1:] == ["1", "1", "2"]
+
+
+def test_working_day_timings_across_a_bank_holiday(setup):
+    stats = stats_for(setup, CASES, threshold=0)
+    times = stats.table("response-times")
+    log = next(r for r in times.rows if r[0] == "2026/27" and r[1] == "Log the report")
+    # logging took 1 (bank holiday skipped), 0, 1 (Fri 10 Apr -> Mon 13 Apr: Easter
+    # Monday 6 April is earlier, so just the weekend), 1 working days: median 1, all
+    # within the 3-day target.
+    assert log[3:] == ["4", "1", "100%", "Yes"]
+    high = next(r for r in times.rows if r[0] == "2026/27" and "High" in r[1])
+    # visits: 2 (Fri -> Wed over the bank holiday), 1, 2 working days; target 1: 1 of 3.
+    assert high[3:] == ["3", "2", "33%", "No"]
+    medium = next(r for r in times.rows if r[0] == "2026/27" and "Medium" in r[1])
+    assert medium[3:] == ["1", "12", "0%", "No"]
+
+
+def test_time_to_close_bands(setup):
+    stats = stats_for(setup, CASES, threshold=0)
+    bands = stats.table("time-to-close")
+    # closed after 14 days (within 4 weeks) and 74 days (4 to 13 weeks).
+    assert row(bands, "2026/27")[1:] == ["1", "1", "0", "0", "0", "2"]
+
+
+def test_small_counts_are_suppressed(setup):
+    stats = stats_for(setup, CASES, threshold=5)
+    quarters = stats.table("cases-by-quarter")
+    assert row(quarters, "2026/27 Q1")[1:] == ["[c]", "[c]", "[c]"]
+    reasons = stats.table("closure-reasons")
+    shown = [cell for r in reasons.rows for cell in r[1:]]
+    assert "1" not in shown and "2" not in shown and "[c]" in shown
+    assert stats.figures["cases_received"]["this_year"] is None
+
+
+def test_ward_table_only_for_a_closed_quarter(setup):
+    # On 30 September the last complete quarter is Q1 (April to June).
+    stats = stats_for(setup, CASES, threshold=0, today=D(2026, 9, 30))
+    assert stats.ward_period == "2026/27 Q1"
+    ward = stats.table("ward-by-breach")
+    assert "2026/27 Q1" in ward.title
+    name = next(w.name for w in setup[1].wards if w.code == "E05099001")
+    # Three reports received in April to June, all change of use, in that ward.
+    assert row(ward, name)[-1] == "3"
+    change_of_use = ward.header.index("Change of use")
+    assert row(ward, name)[change_of_use] == "3"
+    assert row(ward, "Total")[-1] == "3"
+
+
+def test_stat_function_in_pages(setup):
+    from generator.pages.home import page_context
+
+    config, wards = setup
+    stats = stats_for(setup, CASES * 3, threshold=5)
+    data = PublicData(D(2026, 9, 30), [], [], CASES * 3, [], Sensitive(), Audit())
+    context, _ = page_context(data, stats, config)
+    assert context["stat"]("cases_received", period="this_year") == "12"
+    small = stats_for(setup, CASES, threshold=5)
+    context_small, _ = page_context(data, small, config)
+    assert context_small["stat"]("cases_received", period="this_year") == "fewer than 5"
+    with pytest.raises(PageTemplateError, match="unknown figure"):
+        context["stat"]("cases_recieved")
+    with pytest.raises(PageTemplateError, match="unknown period"):
+        context["stat"]("cases_received", period="last_decade")
+
+
+def test_unknown_stat_fails_the_build_naming_page_and_line(tmp_path: Path, small_export):
+    from conftest import make_project
+
+    project = make_project(tmp_path / "p", small_export, copy_pages=True)
+    faq = project.root / "site_src" / "faq.md"
+    lines = faq.read_text().splitlines()
+    lines.insert(9, 'We had {{ stat("cases_recieved", period="last_quarter") }} reports.')
+    faq.write_text("\n".join(lines) + "\n")
+    result = project.build()
+    assert result.exit_code == 1
+    assert "site_src/faq.md, line 10" in result.stderr
+    assert "unknown figure" in result.stderr
