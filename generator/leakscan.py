@@ -22,7 +22,11 @@ import ahocorasick
 from .ingest import Sensitive
 
 MIN_TEXT_NEEDLE = 5  # shorter values (initials, 'Li') would match ordinary words
-_DIGIT_RUN = re.compile(r"\+?\d[\d\s\-().]{6,}\d")
+# Runs of at least 9 digits, allowing the separators people type: only those can be a
+# phone number (9+ digits after the trunk 0) or a UPRN. Dates and coordinates, which
+# fill every page, have fewer and are skipped by the regex engine itself.
+_DIGIT_RUN = re.compile(r"\+?\d(?:[\s\-().]{0,3}\d){8,}")
+_NOT_DIGIT = re.compile(r"\D")
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w")
 
@@ -44,7 +48,7 @@ def _normalise(text: str) -> str:
 
 def national_digits(phone: str) -> str:
     """'+44 (0)7700 900123' -> '7700900123': the number without country or trunk code."""
-    digits = re.sub(r"\D", "", phone)
+    digits = _NOT_DIGIT.sub("", phone)
     if digits.startswith("44"):
         digits = digits[2:]
     return digits.lstrip("0")
@@ -123,7 +127,7 @@ class LeakScanner:
             for match in _DIGIT_RUN.finditer(text):
                 run = match.group()
                 d = national_digits(run) if run.lstrip().startswith(("+", "0")) else \
-                    re.sub(r"\D", "", run).lstrip("0")
+                    _NOT_DIGIT.sub("", run).lstrip("0")
                 kind = self.digits.get(d)
                 if kind:
                     yield kind, d
