@@ -167,6 +167,21 @@ class Tiles:
 
 
 @dataclass
+class Overlay:
+    name: str = option(REQUIRED, "Name of the layer, shown in the map's layer switcher.")
+    file: str = option(REQUIRED, "GeoJSON file (WGS84), relative to this file.")
+    colour: str = option("#6a3d9a", "Outline colour as #rrggbb.")
+    shown: bool = option(False, "Whether the layer is switched on when the map opens.")
+
+
+@dataclass
+class Maps:
+    overlays: list[Overlay] = option([], "Extra layers people can switch on over the "
+                                     "register and case maps, such as conservation "
+                                     "areas or article 4 areas.")
+
+
+@dataclass
 class Content:
     review_interval_days: int = option(365, "A page whose `last_reviewed` date is older "
                                        "than this gives a warning.")
@@ -186,6 +201,7 @@ class Config:
                               "and measured in the statistics.")
     statistics: Statistics = option(Statistics(), "Published statistics.")
     tiles: Tiles = option(Tiles(), "The map tile provider.")
+    maps: Maps = option(Maps(), "Layers on the maps.")
     content: Content = option(Content(), "Checks on the pages comms staff edit.")
     # Set by the loader, not by the file: the folder paths are relative to.
     base_dir: Path = field(default=Path("."), metadata={"internal": True})
@@ -305,6 +321,13 @@ def _check(config: Config, problems: list[str]) -> None:
         relative = getattr(config.data, option_name)
         if relative and not config.path(relative).exists():
             problems.append(f"'data.{option_name}': file {relative} does not exist")
+    for i, overlay in enumerate(config.maps.overlays):
+        if overlay is None:
+            continue
+        if not config.path(overlay.file).is_file():
+            problems.append(f"'maps.overlays[{i}].file': file {overlay.file} does not exist")
+        if not _COLOUR.match(overlay.colour):
+            problems.append(f"'maps.overlays[{i}].colour' must be a colour like '#6a3d9a'")
     if config.data.boundary and not config.path(config.data.boundary).exists():
         problems.append(f"'data.boundary': file {config.data.boundary} does not exist")
     if not config.path(config.data.export_dir).is_dir():

@@ -128,3 +128,20 @@ def test_entry_urls_are_stable_when_other_notices_change(tmp_path, small_export)
     assert second.build().exit_code == 0
     after = {p.name for p in (second.site / "register" / "entries").iterdir()}
     assert after < before  # nothing renamed: the survivors keep their addresses
+
+
+def test_case_map_counts_match_the_statistics(built: Project):
+    def cells(html: str, first_column: str) -> dict[str, str]:
+        rows = re.findall(r"<tr><th scope=\"row\">([^<]*)</th>(.*?)</tr>", html, re.S)
+        return {name: re.findall(r"<td>([^<]*)</td>", rest)[-1] for name, rest in rows}
+
+    case_map = cells((built.site / "maps" / "cases" / "index.html").read_text(), "Ward")
+    stats_page = (built.site / "statistics" / "index.html").read_text()
+    ward_section = stats_page.split('id="ward-by-breach"', 1)[1].split("</table>", 1)[0]
+    statistics = cells(ward_section, "Ward")
+    assert case_map, "the case map has its accessible table"
+    for ward, count in case_map.items():
+        assert statistics[ward] == count, ward
+    # No point of a non-register case is ever drawn: the case map has no markers.
+    script = (built.site / "maps" / "case-map.js").read_text()
+    assert "marker" not in script.lower()

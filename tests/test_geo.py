@@ -67,3 +67,33 @@ def test_real_postcodes_fall_in_their_listed_ward():
     inside = wards.inside_boundary([float(r["lon"]) for r in rows],
                                    [float(r["lat"]) for r in rows])
     assert all(inside)
+
+
+CONSERVATION = SHARED_GEO / "trafford_conservation_areas.geojson"
+
+
+@pytest.mark.skipif(not TRAFFORD_WARDS.exists(), reason="shared Trafford data not present")
+def test_real_wards_and_an_overlay_build_end_to_end(tmp_path):
+    """`sample --wards` with real boundaries, built with a conservation-area overlay."""
+    import shutil
+
+    from conftest import make_project, run_cli
+
+    export = tmp_path / "export"
+    result = run_cli("sample", "--seed", "2", "--cases", "400", "--notices", "40",
+                     "--wards", TRAFFORD_WARDS, "--ward-code-property", "area_code",
+                     "--ward-name-property", "area_name", "--out", export)
+    assert result.exit_code == 0, result.output
+    project = make_project(tmp_path / "p", export)
+    shutil.copy(CONSERVATION, project.root / "conservation.geojson")
+    project.edit_config(
+        data={"ward_code_property": "area_code", "ward_name_property": "area_name"},
+        maps={"overlays": [{"name": "Conservation areas", "file": "conservation.geojson"}]})
+    result = project.build()
+    assert result.exit_code == 0, result.output
+    issues = (project.reports / "issues.csv").read_text()
+    assert "outside-boundary" not in issues
+    script = (project.site / "maps" / "register-map.js").read_text()
+    assert "Conservation areas" in script
+    case_map = (project.site / "maps" / "cases" / "index.html").read_text()
+    assert "Altrincham" in case_map  # a real Trafford ward in the accessible table

@@ -105,6 +105,18 @@ def _ward_outlines(wards: WardMap) -> folium.GeoJson:
     )
 
 
+def _overlays(m: folium.Map, config: Config) -> None:
+    """The configured extra layers (conservation areas, article 4 areas...)."""
+    for overlay in config.maps.overlays:
+        data = json.loads(config.path(overlay.file).read_text(encoding="utf-8"))
+        colour = overlay.colour
+        folium.GeoJson(
+            data, name=overlay.name, show=overlay.shown,
+            style_function=lambda _, c=colour: {"color": c, "weight": 2,
+                                                "fillOpacity": 0.1, "dashArray": "4 4"},
+        ).add_to(m)
+
+
 def register_map(site: GeneratedSite, entries: list[Entry], config: Config,
                  wards: WardMap) -> list[Entry]:
     """The register map page; returns the entries that have no point to show."""
@@ -115,6 +127,7 @@ def register_map(site: GeneratedSite, entries: list[Entry], config: Config,
     _ward_outlines(wards).add_to(m)
     data = [[e.notice.latitude, e.notice.longitude, TYPES.index(e.notice.notice_type),
              e.slug, e.notice.reference] for e in located]
+    _overlays(m, config)
     FastMarkerCluster(data, callback=MARKER_CALLBACK, name="Register entries").add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     map_id, script = _script(m, "register_map_")
@@ -162,6 +175,9 @@ def case_map(site: GeneratedSite, stats: Statistics, config: Config, wards: Ward
                                   "weight": 1, "fillOpacity": 0.7},
         tooltip=folium.GeoJsonTooltip(fields=["name", "cases"], aliases=["Ward", "Cases"]),
     ).add_to(m)
+    if config.maps.overlays:
+        _overlays(m, config)
+        folium.LayerControl(collapsed=False).add_to(m)
     map_id, script = _script(m, "case_map_")
     site.add_file("maps/case-map.js", script)
     period = stats.ward_period or "the latest complete quarter"
