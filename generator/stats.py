@@ -141,6 +141,29 @@ def _time_to_close(cases: list[CaseFact], years: list[Period], threshold: int) -
         "time-to-close", "How long cases closed in each year had been open.", table)
 
 
+def _median_time_to_close(cases: list[CaseFact], years: list[Period], config: Config,
+                          threshold: int) -> Table:
+    limit = config.charter.resolve_weeks * 7
+    rows = []
+    for year in years:
+        durations = [(c.closed - c.received).days for c in cases
+                     if c.closed and year.contains(c.closed) and c.closed >= c.received]
+        if len(durations) < max(threshold, 1):
+            rows.append([year.label, _show(_hide_small(len(durations), threshold)), "-",
+                         "-", "-"])
+            continue
+        share = round(100 * sum(d <= limit for d in durations) / len(durations))
+        met = "Yes" if share >= config.charter.resolve_percent else "No"
+        rows.append([year.label, f"{len(durations):,}",
+                     f"{pystats.median(durations) / 7:.1f}", f"{share}%", met])
+    return Table("median-time-to-close", "Median time to close a case",
+                 "The middle value of how long closed cases had been open, and the share "
+                 f"closed within our target of {config.charter.resolve_weeks} weeks "
+                 f"({config.charter.resolve_percent}% of cases).",
+                 ["Year closed", "Cases closed", "Median weeks",
+                  f"Closed within {config.charter.resolve_weeks} weeks", "Target met"], rows)
+
+
 def _two_way(title: str, summary: str, slug: str, row_label: str,
              cases: list[CaseFact], row_of: Callable[[CaseFact], str],
              col_of: Callable[[CaseFact], str], rows: list[str], columns: list[str],
@@ -224,6 +247,7 @@ def compute(data: PublicData, config: Config, wards: WardMap) -> Statistics:
                                      threshold))
     stats.tables.append(_timings(cases, years, config, threshold))
     stats.tables.append(_time_to_close(cases, years, threshold))
+    stats.tables.append(_median_time_to_close(cases, years, config, threshold))
     reasons = [r for r in ClosureReason]
     closed_years = [y for y in years]
     reason_table, _ = _two_way(

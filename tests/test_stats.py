@@ -148,3 +148,10 @@ def test_unknown_stat_fails_the_build_naming_page_and_line(tmp_path: Path, small
     assert result.exit_code == 1
     assert "site_src/faq.md, line 10" in result.stderr
     assert "unknown figure" in result.stderr
+
+
+def test_median_time_to_close(setup):
+    stats = stats_for(setup, CASES, threshold=0)
+    median = stats.table("median-time-to-close")
+    # closed after 14 and 74 days: median 44 days = 6.3 weeks; both within 13 weeks.
+    assert row(median, "2026/27")[1:] == ["2", "6.3", "100%", "Yes"]
