@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
+# The browser tests drive Debian's chromium at this path (tests/test_browser.py).
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: site test lint serve sample bench browser clean
 
@@ -18,9 +20,26 @@ $(READY): pyproject.toml
 site: $(READY)
 	$(BIN)/enforcement-site build
 
-## test: run the whole test suite
-test: $(READY)
-	$(BIN)/python -m pytest -n auto
+## test: run the whole test suite (the browser tests share one worker: --dist loadgroup)
+test: $(READY) browser
+	$(BIN)/python -m pytest -n auto --dist loadgroup
+
+## browser: Debian's chromium for the browser tests, and Java for the HTML checker.
+## Playwright's own browser download is never used. Installing needs root (CI is root).
+browser:
+	@missing=""; \
+	test -x $(CHROMIUM) || missing=" chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "make browser: the browser tests need$$missing (Debian packages)." >&2; \
+	  echo "Installing them needs root; run as root, or:" >&2; \
+	  echo "  sudo apt-get update && sudo apt-get install -y$$missing" >&2; \
+	  exit 1; \
+	fi; \
+	echo "make browser: installing$$missing from Debian"; \
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing
+	@test -x $(CHROMIUM) || { echo "make browser: $(CHROMIUM) is still missing" >&2; exit 1; }
 
 ## lint: ruff and mypy
 lint: $(READY)

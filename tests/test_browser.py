@@ -1,0 +1,448 @@
+"""The built site in a real browser: Debian's chromium (/usr/bin/chromium, `make browser`)
+driven by Playwright, never a browser Playwright downloads.
+
+One threaded http.server on 127.0.0.1 serves the `built` site (or the site named by
+QUALITY_GATE_SITE, see test_html_valid.site_under_test) and one browser is shared by
+every test. Every request a page makes is routed: 127.0.0.1 goes through, the
+configured map tile host gets a blank PNG, and anything else is recorded and aborted.
+Each page type, at 390 px and 1280 px, must have no console or page errors, no
+third-party requests and no axe-core violations (WCAG 2.2 AA); a screenshot of each is
+written to reports/screenshots/. Then the interactive parts: filter, sort, search,
+maps, and the keyboard.
+
+The checks are plain functions (`axe_violations`, `third_party_requests`, and
+`broken_links` from test_html_valid), and the last test proves each of them fails on a
+broken copy of the site.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import axe_playwright_python
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from conftest import REPO
+from test_html_valid import (
+    PAGE_TYPES,
+    SiteUnderTest,
+    broken_links,
+    nu_errors,
+    page_types,
+    sample_entry,
+    site_under_test,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+WIDTHS = (390, 1280)
+HEIGHT = 900
+SCREENSHOTS = REPO / "reports" / "screenshots"
+AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text("utf-8")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# A 1x1 transparent PNG, served for every map tile.
+BLANK_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+
+
+# ---- The checks, as plain functions ----------------------------------------------------
+
+
+def tile_host_pattern(tile_url: str) -> re.Pattern[str]:
+    """The host of a Leaflet tile URL template; placeholders such as {s} match any label."""
+    host = tile_url.split("://", 1)[-1].split("/", 1)[0].lower()
+    parts = re.split(r"(\{[^}]*\})", host)
+    return re.compile("".join("[a-z0-9-]+" if p.startswith("{") else re.escape(p)
+                              for p in parts))
+
+
+def request_kind(url: str, tiles: re.Pattern[str]) -> str:
+    """'local' (the test server), 'tile' (the declared map tiles) or 'third-party'."""
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return "local"
+    host = (parts.hostname or "").lower()
+    if host == "127.0.0.1":
+        return "local"
+    if tiles.fullmatch(host):
+        return "tile"
+    return "third-party"
+
+
+def third_party_requests(requested: list[str], tiles: re.Pattern[str]) -> list[str]:
+    """The requests, among all a page made, to hosts other than this site and its tiles."""
+    return sorted({u for u in requested if request_kind(u, tiles) == "third-party"})
+
+
+def axe_violations(page: Page, tags: list[str] = AXE_TAGS) -> list[dict[str, Any]]:
+    """axe-core's violations of the WCAG rules tagged `tags` on the page as it is now."""
+    page.evaluate(AXE_SOURCE)
+    return page.evaluate(
+        """tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                       resultTypes: ['violations']})
+                     .then(results => results.violations)""", tags)
+
+
+def format_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} ({v.get('impact')}): {v['help']} [{v.get('helpUrl')}]")
+        for node in v["nodes"][:6]:
+            lines.append(f"    at {' '.join(map(str, node['target']))}")
+            lines.append(f"      {node['html'][:200]}")
+            for reason in (node.get("failureSummary") or "").splitlines()[1:4]:
+                lines.append(f"      {reason.strip()}")
+        if len(v["nodes"]) > 6:
+            lines.append(f"    ... and {len(v['nodes']) - 6} more")
+    return "\n".join(lines)
+
+
+# ---- Serving and visiting -------------------------------------------------------------
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+
+@contextmanager
+def serve(site: Path) -> Iterator[str]:
+    """A threaded static server for `site` on 127.0.0.1; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@dataclass
+class Visit:
+    page: Page
+    requested: list[str] = field(default_factory=list)
+    tiles_served: int = 0
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def visit(browser: Browser, url: str, width: int, tiles: re.Pattern[str]) -> Iterator[Visit]:
+    """Open `url` in a fresh browser context `width` px wide, every request routed."""
+    context = browser.new_context(viewport={"width": width, "height": HEIGHT},
+                                  service_workers="block")
+    page = context.new_page()
+    seen = Visit(page)
+
+    def route(route: Any) -> None:
+        requested = route.request.url
+        seen.requested.append(requested)
+        kind = request_kind(requested, tiles)
+        if kind == "local":
+            route.continue_()
+        elif kind == "tile":
+            seen.tiles_served += 1
+            route.fulfill(status=200, content_type="image/png", body=BLANK_PNG)
+        else:
+            route.abort("blockedbyclient")
+
+    def console(message: Any) -> None:
+        if message.type == "error":
+            seen.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
+
+    context.route("**/*", route)
+    page.on("console", console)
+    page.on("pageerror", lambda error: seen.page_errors.append(str(error)))
+    try:
+        page.goto(url, wait_until="networkidle")
+        yield seen
+    finally:
+        context.close()
+
+
+# ---- Fixtures (one server, one browser) ---------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def target(request: pytest.FixtureRequest) -> SiteUnderTest:
+    return site_under_test(request)
+
+
+@pytest.fixture(scope="session")
+def site_url(target: SiteUnderTest) -> Iterator[str]:
+    with serve(target.site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pages(target: SiteUnderTest) -> dict[str, str]:
+    return page_types(target.site)
+
+
+@pytest.fixture(scope="session")
+def tiles(target: SiteUnderTest) -> re.Pattern[str]:
+    return tile_host_pattern(target.tile_url)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` to install Debian's chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def settle(seen: Visit, name: str) -> None:
+    """Wait for what a page draws after it has loaded."""
+    if name == "search":
+        seen.page.wait_for_selector(".pagefind-ui__result", timeout=15_000)
+    elif name.startswith("map-"):
+        seen.page.wait_for_selector(".leaflet-container .leaflet-interactive",
+                                    timeout=15_000)
+
+
+# ---- Every page type at both widths ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_page(browser: Browser, site_url: str, pages: dict[str, str],
+              tiles: re.Pattern[str], name: str, width: int) -> None:
+    with visit(browser, site_url + pages[name], width, tiles) as seen:
+        settle(seen, name)
+        violations = axe_violations(seen.page)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        seen.page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+    problems = []
+    if seen.console_errors:
+        problems.append("console errors:\n  " + "\n  ".join(seen.console_errors))
+    if seen.page_errors:
+        problems.append("page errors:\n  " + "\n  ".join(seen.page_errors))
+    if outside := third_party_requests(seen.requested, tiles):
+        problems.append("requests to other hosts:\n  " + "\n  ".join(outside))
+    if violations:
+        problems.append(f"{len(violations)} axe-core violations:\n"
+                        + format_violations(violations))
+    assert not problems, f"{pages[name]} at {width} px:\n" + "\n".join(problems)
+
+
+# ---- What the pages do ------------------------------------------------------------------------
+
+
+def test_register_filter_hides_rows_and_updates_the_status(
+        browser: Browser, site_url: str, pages: dict[str, str], tiles: re.Pattern[str]) -> None:
+    with visit(browser, site_url + pages["register-address"], 1280, tiles) as seen:
+        page = seen.page
+        rows = page.locator("table[data-sortable] tbody tr")
+        total = rows.count()
+        assert total > 0
+        box = page.locator(".table-filter input[type=search]")
+        status = page.locator("p.table-status[role=status]")
+
+        box.fill("no such address zzqx")
+        assert page.locator("table[data-sortable] tbody tr:not([hidden])").count() == 0
+        assert status.inner_text() == f"0 of {total} entries shown"
+
+        reference = rows.first.locator("a").inner_text().strip()
+        box.fill(reference)
+        shown = page.locator("table[data-sortable] tbody tr:not([hidden])")
+        expected = sum(reference.lower() in rows.nth(i).inner_text().lower()
+                       for i in range(total))
+        assert shown.count() == expected >= 1
+        assert reference in shown.first.inner_text()
+        assert status.inner_text() == f"{expected} of {total} entries shown"
+
+        box.fill("")
+        assert page.locator("table[data-sortable] tbody tr:not([hidden])").count() == total
+
+
+def test_sort_button_sets_aria_sort_and_orders_rows(
+        browser: Browser, site_url: str, pages: dict[str, str], tiles: re.Pattern[str]) -> None:
+    with visit(browser, site_url + pages["register-address"], 1280, tiles) as seen:
+        page = seen.page
+        header = page.locator("table[data-sortable] thead th").nth(1)  # Reference
+        button = header.locator("button.sort-button")
+        assert header.get_attribute("aria-sort") is None
+
+        def references() -> list[str]:
+            return [t.strip().lower() for t in
+                    page.locator("table[data-sortable] tbody tr td:nth-child(2)").all_inner_texts()]
+
+        button.click()
+        assert header.get_attribute("aria-sort") == "ascending"
+        assert references() == sorted(references())
+        button.click()
+        assert header.get_attribute("aria-sort") == "descending"
+        assert references() == sorted(references(), reverse=True)
+        others = page.locator("table[data-sortable] thead th[aria-sort]")
+        assert others.count() == 1, "only the sorted column has aria-sort"
+
+
+def test_search_lists_the_register_entry_first(
+        browser: Browser, site_url: str, pages: dict[str, str], tiles: re.Pattern[str],
+        target: SiteUnderTest) -> None:
+    reference, entry_path = sample_entry(target.site)
+    with visit(browser, site_url + pages["search"], 1280, tiles) as seen:
+        seen.page.wait_for_selector(".pagefind-ui__result-link", timeout=15_000)
+        first = seen.page.locator(".pagefind-ui__result-link").first
+        assert urlsplit(first.get_attribute("href") or "").path == entry_path, (
+            f"searching {reference} listed {first.get_attribute('href')} first, "
+            f"not {entry_path}")
+        assert reference in first.inner_text()
+
+
+def test_register_map_shows_clustered_markers(
+        browser: Browser, site_url: str, pages: dict[str, str], tiles: re.Pattern[str]) -> None:
+    with visit(browser, site_url + pages["map-register"], 1280, tiles) as seen:
+        page = seen.page
+        page.wait_for_selector(".leaflet-marker-icon", timeout=15_000)
+        clusters = page.locator(".leaflet-marker-pane .marker-cluster").count()
+        markers = page.locator(".leaflet-marker-pane .leaflet-marker-icon").count()
+        assert clusters >= 1, "the register map shows no marker clusters"
+        assert markers >= clusters
+        assert seen.tiles_served > 0, "the map asked for no tiles from the configured host"
+
+
+def test_case_map_shows_ward_polygons(
+        browser: Browser, site_url: str, pages: dict[str, str], tiles: re.Pattern[str],
+        target: SiteUnderTest) -> None:
+    wards = json.loads(target.wards_file.read_text())["features"]
+    with visit(browser, site_url + pages["map-cases"], 1280, tiles) as seen:
+        seen.page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive",
+                                    timeout=15_000)
+        polygons = seen.page.locator(".leaflet-overlay-pane path.leaflet-interactive").count()
+        assert polygons >= len(wards) > 0, f"{polygons} shapes for {len(wards)} wards"
+
+
+FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) { return null; }
+  const s = getComputedStyle(e);
+  let kind = 'other';
+  if (e.classList.contains('md-skip')) { kind = 'skip'; }
+  else if (e.matches('nav.md-nav--primary a')) { kind = 'nav'; }
+  else if (e.matches('.table-filter input[type=search]')) { kind = 'filter'; }
+  else if (e.matches('th button.sort-button')) { kind = 'sort'; }
+  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+  const shadow = s.boxShadow !== 'none';
+  const box = e.getBoundingClientRect();
+  return {kind, visible: outline || shadow, shown: box.width > 0 && box.height > 0,
+          what: e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' "'
+                + (e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 40)
+                + '"',
+          outline: s.outlineStyle + ' ' + s.outlineWidth, shadow: s.boxShadow,
+          inContent: !!e.closest('.md-content')};
+}"""
+
+
+def test_keyboard_reaches_skip_link_nav_filter_and_sort_with_visible_focus(
+        browser: Browser, site_url: str, pages: dict[str, str], tiles: re.Pattern[str]) -> None:
+    wanted = {"skip", "nav", "filter", "sort"}
+    with visit(browser, site_url + pages["register-address"], 1280, tiles) as seen:
+        page = seen.page
+        stops: list[dict[str, Any]] = []
+        for _ in range(120):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(FOCUSED)
+            if focused is None:
+                continue
+            stops.append(focused)
+            if wanted <= {s["kind"] for s in stops}:
+                break
+        reached = {s["kind"] for s in stops}
+        walk = "\n".join(f"  {s['kind']:7} {s['what']}" for s in stops)
+        assert wanted <= reached, f"Tab never reached {wanted - reached}:\n{walk}"
+        assert stops[0]["kind"] == "skip", f"the skip link is not the first stop:\n{walk}"
+        hidden = [s for s in stops if not (s["visible"] and s["shown"])]
+        assert not hidden, "no visible focus indicator on:\n" + "\n".join(
+            f"  {s['what']} (outline {s['outline']}, box-shadow {s['shadow']})"
+            for s in hidden)
+
+        # The skip link takes keyboard users past the navigation to the content.
+        page.reload(wait_until="networkidle")
+        page.keyboard.press("Tab")
+        assert page.evaluate(FOCUSED)["kind"] == "skip"
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        after = page.evaluate(FOCUSED)
+        assert after and after["inContent"], f"after the skip link, focus went to {after}"
+
+
+# ---- The gate can fail ------------------------------------------------------------------------
+
+
+def _link_or_copy(source: str, destination: str) -> None:
+    """Hard links make a copy of a 20,000-page site cheap; copies across file systems."""
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copy2(source, destination)
+
+
+BREAKAGE = ('<img src="data:image/png;base64,{png}">'
+            '<script src="https://cdn.example.com/x.js"></script>'
+            '<p><a href="../no-such-page/">A page that does not exist</a></p>')
+
+
+def test_the_gate_catches_a_broken_page(
+        browser: Browser, target: SiteUnderTest, tiles: re.Pattern[str], tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(target.site, site, copy_function=_link_or_copy)
+    faq = site / "faq" / "index.html"
+    html = faq.read_text()
+    assert "</article>" in html
+    faq.unlink()  # it may be a hard link to the real page
+    faq.write_text(html.replace(
+        "</article>",
+        BREAKAGE.format(png=base64.b64encode(BLANK_PNG).decode()) + "</article>", 1))
+
+    with serve(site) as url, visit(browser, url + "/faq/", 1280, tiles) as seen:
+        violations = axe_violations(seen.page)
+    assert "image-alt" in {v["id"] for v in violations}, format_violations(violations)
+    assert third_party_requests(seen.requested, tiles) == ["https://cdn.example.com/x.js"]
+    links = broken_links(site, pages=[faq])
+    assert any("no-such-page" in p and p.startswith("faq/index.html:") for p in links), links
+    errors, _ = nu_errors([faq], site)
+    assert any("alt" in e.message for e in errors), errors
+
+
+OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+
+@pytest.mark.parametrize("tile_url, url, kind", [
+    (OSM, "http://127.0.0.1:8000/faq/", "local"),
+    (OSM, "https://tile.openstreetmap.org/12/2040/1360.png", "tile"),
+    ("https://{s}.tile.example.org/{z}/{x}/{y}.png", "https://b.tile.example.org/1/2/3.png",
+     "tile"),
+    (OSM, "https://cdn.example.com/x.js", "third-party"),
+    (OSM, "https://tile.openstreetmap.org.evil.example/1/2/3.png", "third-party"),
+    (OSM, "https://a.tile.openstreetmap.org/1/2/3.png", "third-party"),
+    (OSM, "http://localhost:8000/", "third-party"),
+])
+def test_request_kinds(tile_url: str, url: str, kind: str) -> None:
+    assert request_kind(url, tile_host_pattern(tile_url)) == kind
