@@ -108,3 +108,24 @@ def test_late_entries_are_reported(built: Project):
     for row in late:
         if row["days"].isdigit():
             assert int(row["days"]) > 14
+
+
+def test_home_page_links_to_the_slug_the_register_gave_the_entry():
+    """'ENF/21/7' and 'ENF-21-7' slugify alike; the register suffixes the later one, and
+    the home page's latest-notices table must link to that same page."""
+    import datetime as dt
+
+    from generator.anonymise import Audit, PublicData, PublicNotice
+    from generator.ingest import Sensitive
+    from generator.pages.home import _latest_notices
+    from generator.pages.register import assign_slugs
+
+    notices = [PublicNotice(reference, NoticeType.ENFORCEMENT_NOTICE, True, "In force",
+                            served=dt.date(2026, 1, 5), address="1 High Street")
+               for reference in ("ENF/21/7", "ENF-21-7")]
+    data = PublicData(dt.date(2026, 2, 1), notices, [], [], [], Sensitive(), Audit())
+    table = _latest_notices(data)
+    slugs = {e.notice.reference: e.slug for e in assign_slugs(notices)}
+    assert len(set(slugs.values())) == 2
+    for reference, slug in slugs.items():
+        assert f"{reference}](register/entries/{slug}/)" in table

@@ -12,7 +12,8 @@ from ..anonymise import PublicData
 from ..config import Config
 from ..plugin import PageTemplateError
 from ..stats import FIGURES, Statistics
-from .common import longdate, slugify
+from .common import longdate
+from .register import assign_slugs
 
 LATEST = 5
 
@@ -36,12 +37,15 @@ def _latest_notices(public: PublicData) -> str:
     """A Markdown table of the latest entries, escaped: addresses come from the export."""
     if not public.register:
         return "There are no entries on the register yet."
+    # The register pages' own slugs: two references can slugify alike, and the register
+    # then gives the later one a suffix.
+    slugs = {e.notice.reference: e.slug for e in assign_slugs(public.register)}
     rows = ["| Date served | Notice | Address |", "| --- | --- | --- |"]
     for n in public.register[:LATEST]:
         address = str(escape(n.address or "Address not recorded")).replace("|", "&#124;")
         reference = str(escape(n.reference)).replace("|", "&#124;")
         rows.append(f"| {longdate(n.event_date)} | [{n.notice_type.label} {reference}]"
-                    f"(register/entries/{slugify(n.reference)}/) | {address} |")
+                    f"(register/entries/{slugs[n.reference]}/) | {address} |")
     return "\n".join(rows)
 
 
