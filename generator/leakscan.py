@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import multiprocessing as mp
+import os
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 import ahocorasick
@@ -22,13 +25,17 @@ import ahocorasick
 from .ingest import Sensitive
 
 MIN_TEXT_NEEDLE = 5  # shorter values (initials, 'Li') would match ordinary words
-# Runs of at least 9 digits, allowing the separators people type: only those can be a
-# phone number (9+ digits after the trunk 0) or a UPRN. Dates and coordinates, which
-# fill every page, have fewer and are skipped by the regex engine itself.
-_DIGIT_RUN = re.compile(r"\+?\d(?:[\s\-().]{0,3}\d){8,}")
+# Phone numbers and UPRNs are found in runs of digits and the separators people type
+# between digit groups. One character class is much faster for the regex engine than a
+# pattern of groups; the groups are split out in Python, for the few runs long enough.
+_RUN_CHARS = "0123456789 \t\n\r\f\v-().+"
+_DIGIT_RUN = re.compile(r"[0-9][0-9 \t\n\r\f\v\-().+]{8,}")
+_GROUPS = re.compile(r"[0-9]+|[^0-9]+")
+_DROP_SEPARATORS = str.maketrans("", "", _RUN_CHARS[10:])
 _NOT_DIGIT = re.compile(r"\D")
-_SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w")
+MAX_SEPARATOR = 3  # '07700 - 900123' is one number; a longer gap starts a new one
+MIN_DIGITS, MAX_DIGITS = 9, 15
 
 
 @dataclass
@@ -43,15 +50,52 @@ class LeakReport:
 
 
 def _normalise(text: str) -> str:
-    return _SPACES.sub(" ", text.casefold())
+    """Casefolded, with every run of whitespace made one space."""
+    return " ".join(text.casefold().split())
 
 
 def national_digits(phone: str) -> str:
     """'+44 (0)7700 900123' -> '7700900123': the number without country or trunk code."""
-    digits = _NOT_DIGIT.sub("", phone)
+    digits = _NOT_DIGIT.sub("", phone).lstrip("0")
     if digits.startswith("44"):
         digits = digits[2:]
     return digits.lstrip("0")
+
+
+def _numbers_in(run: str) -> set[str]:
+    """Every number a run of digit groups could hold, as a phone or UPRN is compared.
+
+    '2 07700 900123 5' holds '07700 900123' (and '2 07700 900123', ...): each
+    contiguous sequence of groups with 9 to 15 digits is tried, without leading zeros
+    and, when it starts with 44, without that country code too.
+    """
+    numbers: set[str] = set()
+    if len(run.translate(_DROP_SEPARATORS)) < MIN_DIGITS:
+        return numbers  # dates, times and coordinates: most runs end here
+    for sequence in _sequences(run):
+        digits = "".join(sequence)
+        ends = list(accumulate(map(len, sequence)))
+        for start in (0, *ends[:-1]):
+            for end in ends:
+                if end - start > MAX_DIGITS:
+                    break
+                if end - start >= MIN_DIGITS:
+                    number = digits[start:end].lstrip("0")
+                    numbers.add(number)
+                    if number.startswith("44"):
+                        numbers.add(number[2:].lstrip("0"))
+    return numbers
+
+
+def _sequences(run: str) -> list[list[str]]:
+    """The run's digit groups, split where more than MAX_SEPARATOR characters part them."""
+    sequences: list[list[str]] = [[]]
+    for part in _GROUPS.findall(run):
+        if part[0].isdigit():
+            sequences[-1].append(part)
+        elif len(part) > MAX_SEPARATOR:
+            sequences.append([])
+    return sequences
 
 
 class LeakScanner:
@@ -70,7 +114,7 @@ class LeakScanner:
                              ("address", sensitive.addresses),
                              ("reference", sensitive.references)):
             for value in values:
-                needle = _normalise(value.strip())
+                needle = _normalise(value)
                 if len(needle) >= MIN_TEXT_NEEDLE:
                     words[needle] = kind
         for postcode in sensitive.postcodes:
@@ -78,59 +122,93 @@ class LeakScanner:
             if len(squeezed) >= 5:
                 words[squeezed] = "postcode"
                 words[f"{squeezed[:-3]} {squeezed[-3:]}"] = "postcode"
-        digits: dict[str, str] = {}
+        self.digits: dict[str, str] = {}
         for phone in sensitive.phones:
             d = national_digits(phone)
-            if len(d) >= 9:
-                digits[d] = "phone"
+            if len(d) >= MIN_DIGITS:
+                self.digits[d] = "phone"
         for uprn in sensitive.uprns:
-            d = re.sub(r"\D", "", uprn).lstrip("0")
+            d = _NOT_DIGIT.sub("", uprn).lstrip("0")
             if len(d) >= 6:
-                digits[d] = "uprn"
-        self.automaton = ahocorasick.Automaton()
-        self.digits: dict[str, str] = {}
-        self.has_words = False
-        self._load(words, digits)
+                self.digits[d] = "uprn"
+        # A value with a '<' in it could run across a tag; those few are searched for
+        # in whole texts, the rest piece by piece (see `scan_text`).
+        self.automaton = _automaton({w: k for w, k in words.items() if TAG not in w})
+        self.across_tags = _automaton({w: k for w, k in words.items() if TAG in w})
+        self.allowed: frozenset[str] = frozenset()
         if public:
-            allowed = self.scan_values("\n".join(public))
-            self.automaton = ahocorasick.Automaton()
-            self._load({w: k for w, k in words.items() if w not in allowed},
-                       {d: k for d, k in digits.items() if d not in allowed})
-        self.values = len(words) + len(self.digits)
-
-    def _load(self, words: dict[str, str], digits: dict[str, str]) -> None:
-        for needle, kind in words.items():
-            self.automaton.add_word(needle, (kind, needle))
-        self.has_words = bool(words)
-        if self.has_words:
-            self.automaton.make_automaton()
-        self.digits = digits
+            self.allowed = frozenset(self.scan_values("\n".join(public)))
+        self.values = len(words) - len(self.allowed & words.keys()) + len(
+            self.digits.keys() - self.allowed)
 
     def scan_values(self, text: str) -> set[str]:
         """The needles (normalised values) that occur in `text`."""
-        return {needle for _, needle in self._hits(text)}
+        return {needle for _, needle in self._hits(_normalise(text), text)}
 
-    def scan_text(self, text: str) -> Counter[str]:
-        return Counter(kind for kind, _ in self._hits(text))
+    def scan_text(self, text: str, known: Collection[str] = ()) -> Counter[str]:
+        """Kinds of sensitive value in `text`, with how often each occurs.
 
-    def _hits(self, text: str) -> Iterator[tuple[str, str]]:
-        if self.has_words:
-            haystack = _normalise(text)
-            for end, (kind, needle) in self.automaton.iter(haystack):
-                start = end - len(needle) + 1
-                before = haystack[start - 1] if start > 0 else " "
-                after = haystack[end + 1] if end + 1 < len(haystack) else " "
-                # Whole words only: 'ann lee' must not match inside 'joann leeds'.
-                if not _WORD.match(before) and not _WORD.match(after):
-                    yield kind, needle
+        Pieces of `text` in `known` (the pieces of a text already searched; see
+        `pieces`) are not searched again. A piece runs from one '<' to the next: no
+        value searched for here spans a '<' (except the few in `across_tags`, searched
+        in the whole text), and '<' is neither a word character nor part of a digit
+        run, so what a piece holds does not depend on what is around it. Pages made
+        from one template share most of their pieces: the header, navigation and
+        footer are searched once, not once a page.
+        """
+        if not known:
+            return Counter(kind for kind, _ in self._hits(_normalise(text), text))
+        new = TAG.join(piece for piece in text.split(TAG) if piece not in known)
+        found = Counter(kind for kind, _ in self._hits(_normalise(new), new, False))
+        if self.across_tags is not None:
+            found.update(kind for kind, _ in self._word_hits(self.across_tags,
+                                                             _normalise(text)))
+        return found
+
+    def _hits(self, haystack: str, raw: str,
+              across_tags: bool = True) -> Iterator[tuple[str, str]]:
+        """Hits in `haystack` (normalised) and `raw` (as written, for digit runs)."""
+        yield from self._word_hits(self.automaton, haystack)
+        if across_tags:
+            yield from self._word_hits(self.across_tags, haystack)
         if self.digits:
-            for match in _DIGIT_RUN.finditer(text):
-                run = match.group()
-                d = national_digits(run) if run.lstrip().startswith(("+", "0")) else \
-                    _NOT_DIGIT.sub("", run).lstrip("0")
-                kind = self.digits.get(d)
-                if kind:
-                    yield kind, d
+            for match in _DIGIT_RUN.finditer(raw):
+                for number in _numbers_in(match.group()):
+                    kind = self.digits.get(number)
+                    if kind and number not in self.allowed:
+                        yield kind, number
+
+    def _word_hits(self, automaton: ahocorasick.Automaton | None,
+                   haystack: str) -> Iterator[tuple[str, str]]:
+        if automaton is None:
+            return
+        for last, (kind, needle) in automaton.iter(haystack):
+            if needle in self.allowed:
+                continue
+            first = last - len(needle) + 1
+            before = haystack[first - 1] if first > 0 else " "
+            after = haystack[last + 1] if last + 1 < len(haystack) else " "
+            # Whole words only: 'ann lee' must not match inside 'joann leeds'.
+            if not _WORD.match(before) and not _WORD.match(after):
+                yield kind, needle
+
+
+TAG = "<"
+
+
+def _automaton(words: dict[str, str]) -> ahocorasick.Automaton | None:
+    if not words:
+        return None
+    automaton = ahocorasick.Automaton()
+    for needle, kind in words.items():
+        automaton.add_word(needle, (kind, needle))
+    automaton.make_automaton()
+    return automaton
+
+
+def pieces(text: str) -> set[str]:
+    """What `LeakScanner.scan_text` need not search again once `text` is searched."""
+    return set(text.split(TAG))
 
 
 def _read(path: Path) -> str:
@@ -145,13 +223,72 @@ BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".ico", ".woff", ".woff2", "
                    ".pdf", ".webp"}
 
 
-def scan(folder: Path, sensitive: Sensitive, public: list[str] | None = None) -> LeakReport:
+def _files(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    for directory, _, names in os.walk(folder):
+        found.extend(Path(directory, name) for name in names
+                     if os.path.splitext(name)[1].lower() not in BINARY_SUFFIXES)
+    return sorted(found)
+
+
+BLOCK = 250  # files a worker searches in order, each against the one before
+
+
+def _scan_block(task: tuple[LeakScanner, Path, list[Path], bool]) -> Counter[str]:
+    scanner, folder, files, incremental = task
+    hits: Counter[str] = Counter()
+    known: set[str] = set()
+    for path in files:
+        text = _read(path)
+        # Files in sorted order: the register's entries follow one another, so each is
+        # compared with the entry before it and only the pieces that differ are searched.
+        for kind, n in scanner.scan_text(text, known).items():
+            hits[f"{path.relative_to(folder).as_posix()}: {kind}"] += n
+        if incremental:
+            known = pieces(text)
+    return hits
+
+
+_WORKER_SCANNER: LeakScanner | None = None  # the scanner, inherited by forked workers
+
+
+def _scan_in_worker(task: tuple[Path, list[Path], bool]) -> Counter[str]:
+    assert _WORKER_SCANNER is not None
+    return _scan_block((_WORKER_SCANNER, *task))
+
+
+def _scan_files(scanner: LeakScanner, folder: Path, files: list[Path],
+                incremental: bool, workers: int) -> Counter[str]:
+    blocks = [files[i:i + BLOCK] for i in range(0, len(files), BLOCK)]
+    hits: Counter[str] = Counter()
+    if workers < 2 or len(blocks) < 2 or "fork" not in mp.get_all_start_methods():
+        for block in blocks:
+            hits.update(_scan_block((scanner, folder, block, incremental)))
+        return hits
+    # Forked workers share the scanner's automaton (hundreds of MB at the largest
+    # councils) with this process instead of each building or unpickling their own.
+    global _WORKER_SCANNER
+    _WORKER_SCANNER = scanner
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            for found in pool.imap_unordered(
+                    _scan_in_worker, [(folder, block, incremental) for block in blocks]):
+                hits.update(found)
+    finally:
+        _WORKER_SCANNER = None
+    return hits
+
+
+def scan(folder: Path, sensitive: Sensitive, public: list[str] | None = None,
+         workers: int | None = None) -> LeakReport:
+    """Search every file under `folder`; `workers` processes (default: one per CPU)."""
     scanner = LeakScanner(sensitive, public)
-    report = LeakReport(values_searched=scanner.values)
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        if path.suffix.lower() in BINARY_SUFFIXES:
-            continue
-        report.files_scanned += 1
-        for kind, n in scanner.scan_text(_read(path)).items():
-            report.hits[f"{path.relative_to(folder).as_posix()}: {kind}"] += n
+    files = _files(folder)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    report = LeakReport(values_searched=scanner.values, files_scanned=len(files))
+    report.hits = _scan_files(scanner, folder, files, True, workers)
+    if report.hits:
+        # A value in a shared part is found once, in the first file that has it; the
+        # build fails either way, but the report must name every file it is in.
+        report.hits = _scan_files(scanner, folder, files, False, workers)
     return report
