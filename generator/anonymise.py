@@ -238,22 +238,20 @@ def _grid_cell(case: Case, metres: int) -> str:
             f"{int(case.location.northing // metres) * metres}")
 
 
-def _case_fact(case: Case, grid_metres: int, policy: dict[str, Action]) -> CaseFact:
-    """The case as statistics see it; a field the policy drops is left blank."""
-    def keep(name: str) -> bool:
-        return policy.get(name, D) is not D
-
+def _case_fact(case: Case, grid_metres: int, kept: frozenset[str]) -> CaseFact:
+    """The case as statistics see it; a field the policy drops (not in `kept`) is left
+    blank."""
     return CaseFact(
         received=case.received, status=case.status,
-        priority=case.priority if keep("priority") else None,
-        breach_category=case.breach_category if keep("breach_category")
+        priority=case.priority if "priority" in kept else None,
+        breach_category=case.breach_category if "breach_category" in kept
         else BreachCategory.OTHER,
-        closure_reason=case.closure_reason if keep("closure_reason") else None,
-        ward=case.location.ward if keep("ward") else "",
-        logged=case.logged if keep("logged") else None,
-        first_visit=case.first_visit if keep("first_visit") else None,
-        closed=case.closed if keep("closed") else None,
-        grid_cell=_grid_cell(case, grid_metres) if keep("easting") else "")
+        closure_reason=case.closure_reason if "closure_reason" in kept else None,
+        ward=case.location.ward if "ward" in kept else "",
+        logged=case.logged if "logged" in kept else None,
+        first_visit=case.first_visit if "first_visit" in kept else None,
+        closed=case.closed if "closed" in kept else None,
+        grid_cell=_grid_cell(case, grid_metres) if "easting" in kept else "")
 
 
 def load_extra_names(path: Path | None) -> list[str]:
@@ -302,15 +300,17 @@ def anonymise(dataset: Dataset, policy: dict[str, dict[str, Action]], ledger: Le
         (register if notice.on_register else others).append(public)
         audit.records_out["register entry" if notice.on_register else "other notice"] += 1
         ledger.mark(notice.source, Outcome.PUBLISHED)
-    cases: list[CaseFact] = []
+    kept = frozenset(name for name, action in policy["case"].items() if action is not D)
+    cases = [_case_fact(case, grid_metres, kept) for case in dataset.cases]
+    audit.records_in["case"] += len(cases)
     for case in dataset.cases:
-        audit.records_in["case"] += 1
-        cases.append(_case_fact(case, grid_metres, policy["case"]))
         ledger.mark(case.source, Outcome.COUNTED)
-        for name in ("reference", "address", "postcode", "uprn", "description", "notes"):
-            holder = case.location if hasattr(case.location, name) else case
-            if getattr(holder, name):
-                audit.fields_dropped[f"case.{name}"] += 1
+    for name in ("reference", "description", "notes"):
+        audit.fields_dropped[f"case.{name}"] += sum(1 for c in dataset.cases
+                                                    if getattr(c, name))
+    for name in ("address", "postcode", "uprn"):
+        audit.fields_dropped[f"case.{name}"] += sum(1 for c in dataset.cases
+                                                    if getattr(c.location, name))
     audit.records_out["case counted"] = len(cases)
     register.sort(key=lambda n: (n.event_date or dt.date.min, n.reference), reverse=True)
     others.sort(key=lambda n: (n.event_date or dt.date.min, n.reference), reverse=True)

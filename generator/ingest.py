@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,19 +42,12 @@ class Sensitive:
     uprns: set[str] = field(default_factory=set)
     references: set[str] = field(default_factory=set)  # non-register cases, removed notices
 
-    def add_person_columns(self, values: dict[str, str]) -> None:
-        for name, value in values.items():
-            value = (value or "").strip()
-            if not value:
-                continue
-            if name.endswith("_email"):
-                self.emails.add(value)
-            elif name.endswith("_phone"):
-                self.phones.add(value)
-            elif name.endswith("_address"):
-                self.addresses.add(value)
-            else:
-                self.names.add(value)
+    def add_person_column(self, field_name: str, values: Iterable[str]) -> None:
+        """Every value of one personal-data column ('complainant_email', ...)."""
+        target = (self.emails if field_name.endswith("_email") else
+                  self.phones if field_name.endswith("_phone") else
+                  self.addresses if field_name.endswith("_address") else self.names)
+        target.update(v.strip() for v in values if v and not v.isspace())
 
 
 _WORD_PART = r"[A-Za-z][A-Za-z'’.-]*"
@@ -115,9 +109,10 @@ def map_rows(table: Table, fm: FileMapping, mapping: Mapping, problems: Problems
     """Canonical rows of one table, de-duplicated, with the ledger marked for the rest."""
     ledger.count_read(table.file, len(table.rows))
     mapper = RowMapper(mapping, fm, table, problems)
-    people_headers = {c: h for c, h in fm.columns.items() if c in PEOPLE_FIELDS}
-    for _, row in table.rows:
-        sensitive.add_person_columns({c: row.get(h, "") for c, h in people_headers.items()})
+    for canonical, header in fm.columns.items():
+        if canonical in PEOPLE_FIELDS:
+            sensitive.add_person_column(canonical, (row.get(header, "")
+                                                    for _, row in table.rows))
     if not mapper.check_headers():
         for row_number, _ in table.rows:
             ledger.mark(Source(table.file, row_number), Outcome.REJECTED, "column missing")

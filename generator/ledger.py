@@ -30,6 +30,7 @@ class LedgerError(Exception):
 class Ledger:
     read: Counter[str] = field(default_factory=Counter)  # file -> data rows read
     outcomes: dict[Source, tuple[Outcome, str]] = field(default_factory=dict)
+    counts: Counter[tuple[str, Outcome]] = field(default_factory=Counter)  # kept in step
 
     def count_read(self, file: str, rows: int) -> None:
         self.read[file] += rows
@@ -38,17 +39,13 @@ class Ledger:
         if source in self.outcomes:
             raise LedgerError(f"{source} already has outcome {self.outcomes[source][0]}")
         self.outcomes[source] = (outcome, reason)
+        self.counts[source.file, outcome] += 1
 
     def summary(self) -> dict[str, dict[str, int]]:
-        table: dict[str, dict[str, int]] = {}
-        for file in sorted(self.read):
-            row = {"read": self.read[file]}
-            row.update({o.value: 0 for o in Outcome})
-            table[file] = row
-        for source, (outcome, _) in self.outcomes.items():
-            table.setdefault(source.file, {"read": 0, **{o.value: 0 for o in Outcome}})
-            table[source.file][outcome.value] += 1
-        return table
+        files = sorted(set(self.read) | {file for file, _ in self.counts})
+        return {file: {"read": self.read[file],
+                       **{o.value: self.counts[file, o] for o in Outcome}}
+                for file in files}
 
     def reasons(self) -> dict[str, dict[str, int]]:
         """Why rows were withheld or merged, by file; never any value from the row."""

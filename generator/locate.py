@@ -15,7 +15,7 @@ from typing import TypeVar
 from .geo import WardMap, bng_to_wgs84
 from .ingest import Dataset
 from .mapping import Mapping
-from .model import Case, Location, Notice
+from .model import Case, Notice, evolve
 from .problems import Problems
 
 Record = TypeVar("Record", Case, Notice)
@@ -54,8 +54,8 @@ def _with_points(records: list[Record], mapping: Mapping,
         points = {}  # latitude/longitude came straight from the export
     out = list(records)
     for i, (lon, lat) in points.items():
-        location = dataclasses.replace(records[i].location, longitude=lon, latitude=lat)
-        out[i] = dataclasses.replace(records[i], location=location)
+        location = evolve(records[i].location, longitude=lon, latitude=lat)
+        out[i] = evolve(records[i], location=location)
     return out
 
 
@@ -86,12 +86,8 @@ def _with_wards(records: list[Record], wards: WardMap, problems: Problems,
                 problems.warning(record.source.file, record.source.row, ward_header, "",
                                  "no-ward", "no ward and no point to find it from: the "
                                  "record is counted under 'Ward not known'")
-        out[i] = dataclasses.replace(record, location=_ward(record.location, ward))
+        out[i] = evolve(record, location=evolve(record.location, ward=ward))
     return out
-
-
-def _ward(location: Location, ward: str) -> Location:
-    return dataclasses.replace(location, ward=ward)
 
 
 def locate(dataset: Dataset, mapping: Mapping, wards: WardMap, problems: Problems,

@@ -262,6 +262,11 @@ class RowMapper:
         self.problems = problems
         self.kinds = FILE_FIELDS[fm.key]
         self.parse_date = date_parser(mapping.date_formats)
+        untyped = (FieldKind.TEXT, FieldKind.SENSITIVE)
+        self._text_columns = [(c, h) for c, h in fm.columns.items()
+                              if self.kinds[c] in untyped]
+        self._typed_columns = [(c, h, self._converter(c, h)) for c, h in fm.columns.items()
+                               if self.kinds[c] not in untyped]
 
     def check_headers(self) -> bool:
         """Every mapped column must exist; name the key, the headers and the closest one."""
@@ -287,38 +292,53 @@ class RowMapper:
     def map_row(self, row_number: int, row: dict[str, str]) -> MappedRow | None:
         """Canonical values for one row, or None when the row has an error."""
         before = self.problems.error_count
-        values: dict[str, Any] = {}
-        for canonical, header in self.fm.columns.items():
-            values[canonical] = self._convert(canonical, header, row.get(header, ""),
-                                              row_number)
+        values: dict[str, Any] = {canonical: row.get(header, "")
+                                  for canonical, header in self._text_columns}
+        for canonical, header, convert in self._typed_columns:
+            value = row.get(header, "")
+            values[canonical] = None if value == "" else convert(value, row_number)
         self._check_required(values, row, row_number)
         if self.problems.error_count > before:
             return None
         return MappedRow(Source(self.table.file, row_number), values, row)
 
-    def _convert(self, canonical: str, header: str, value: str, row_number: int) -> Any:
+    def _converter(self, canonical: str, header: str) -> Callable[[str, int], Any]:
+        """The function that converts one column's non-blank cells, made once per file:
+        a large export has millions of cells."""
         kind = self.kinds[canonical]
-        if value == "":
-            return None if kind in (FieldKind.DATE, FieldKind.NUMBER, FieldKind.CODE) else ""
+        file, problems = self.table.file, self.problems
         if kind is FieldKind.DATE:
-            parsed = self.parse_date(value)
-            if parsed is None:
-                self.problems.error(self.table.file, row_number, header, value, "bad-date",
-                                    f"'{value}' is not a date")
-            return parsed
+            parse = self.parse_date
+
+            def date(value: str, row_number: int) -> dt.date | None:
+                parsed = parse(value)
+                if parsed is None:
+                    problems.error(file, row_number, header, value, "bad-date",
+                                   f"'{value}' is not a date")
+                return parsed
+            return date
         if kind is FieldKind.NUMBER:
-            try:
-                number = float(value.replace(",", ""))
-            except ValueError:
-                number = math.nan
-            if not math.isfinite(number):  # float() also accepts "nan", "inf", "1e999"
-                self.problems.error(self.table.file, row_number, header, value,
-                                    "bad-number", f"'{value}' is not a number")
-                return None
+            def number(value: str, row_number: int) -> float | None:
+                try:
+                    parsed = float(value.replace(",", ""))
+                except ValueError:
+                    parsed = math.nan
+                if not math.isfinite(parsed):  # float() also accepts "nan", "inf", "1e999"
+                    problems.error(file, row_number, header, value, "bad-number",
+                                   f"'{value}' is not a number")
+                    return None
+                return parsed
             return number
-        if kind is FieldKind.CODE:
-            return self._code(canonical, header, value, row_number)
-        return value
+        known: dict[str, Any] = {}  # a column of codes holds a handful of values
+
+        def code(value: str, row_number: int) -> Any:
+            member = known.get(value)
+            if member is None:
+                member = self._code(canonical, header, value, row_number)
+                if member is not None:
+                    known[value] = member
+            return member
+        return code
 
     def _code(self, canonical: str, header: str, value: str, row_number: int) -> Any:
         enum = CODE_ENUMS[canonical]
@@ -365,7 +385,12 @@ def location_from(values: dict[str, Any]) -> Location:
 
 
 def people_from(values: dict[str, Any]) -> People:
+    if not any(values.get(name) for name in PEOPLE_FIELDS):
+        return NOBODY
     return People(**{name: values.get(name) or "" for name in PEOPLE_FIELDS})
+
+
+NOBODY = People()
 
 
 def case_from(row: MappedRow) -> Case:

@@ -14,6 +14,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any, TypeVar
+
+Record = TypeVar("Record")
+
+
+def evolve(record: Record, **changes: Any) -> Record:
+    """A copy of a frozen dataclass with some fields changed, like dataclasses.replace
+    but several times faster: locating a large export copies every record."""
+    copy = object.__new__(type(record))
+    copy.__dict__.update(record.__dict__, **changes)
+    return copy
 
 
 @dataclass(frozen=True, order=True)

@@ -7,6 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO
 from generator.anonymise import Audit, CaseFact, PublicData
@@ -14,8 +16,9 @@ from generator.config import load_config
 from generator.geo import load_wards
 from generator.ingest import Sensitive
 from generator.model import BreachCategory, CaseStatus, ClosureReason, Priority
+from generator.periods import Period
 from generator.plugin import PageTemplateError
-from generator.stats import compute
+from generator.stats import _CaseDates, compute
 
 D = dt.date
 
@@ -155,3 +158,22 @@ def test_median_time_to_close(setup):
     median = stats.table("median-time-to-close")
     # closed after 14 and 74 days: median 44 days = 6.3 weeks; both within 13 weeks.
     assert row(median, "2026/27")[1:] == ["2", "6.3", "100%", "Yes"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.dates(D(2020, 1, 1), D(2026, 12, 31)),
+                          st.none() | st.dates(D(2020, 1, 1), D(2026, 12, 31))),
+                max_size=40),
+       st.dates(D(2019, 6, 1), D(2027, 6, 1)), st.integers(0, 800))
+def test_counts_by_bisection_match_a_pass_over_every_case(pairs, start, length):
+    """Received, closed and open-at-the-end counts, including closures typed before
+    the date received, against the plain definition."""
+    cases = [case(received, closed=closed) for received, closed in pairs]
+    period = Period(start, start + dt.timedelta(days=length), "p")
+    dates = _CaseDates.of(cases)
+    assert dates.received.within(period) == sum(period.contains(c.received) for c in cases)
+    assert dates.closed.within(period) == sum(bool(c.closed and period.contains(c.closed))
+                                              for c in cases)
+    assert dates.open_at(period.end) == sum(
+        c.received <= period.end and (c.closed is None or c.closed > period.end)
+        for c in cases)
