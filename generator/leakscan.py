@@ -48,6 +48,10 @@ class LeakReport:
     def clean(self) -> bool:
         return not self.hits
 
+    def add(self, other: LeakReport) -> None:
+        self.hits.update(other.hits)
+        self.files_scanned += other.files_scanned
+
 
 def _normalise(text: str) -> str:
     """Casefolded, with every run of whitespace made one space."""
@@ -223,9 +227,13 @@ BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".ico", ".woff", ".woff2", "
                    ".pdf", ".webp"}
 
 
-def _files(folder: Path) -> list[Path]:
+def list_files(folder: Path, skip: str = "") -> list[Path]:
+    """Every file to scan under `folder`, in order; `skip` names a top-level folder
+    to leave out (one still being written)."""
     found: list[Path] = []
-    for directory, _, names in os.walk(folder):
+    for directory, subfolders, names in os.walk(folder):
+        if skip and directory == str(folder) and skip in subfolders:
+            subfolders.remove(skip)
         found.extend(Path(directory, name) for name in names
                      if os.path.splitext(name)[1].lower() not in BINARY_SUFFIXES)
     return sorted(found)
@@ -257,7 +265,7 @@ def _scan_in_worker(task: tuple[Path, list[Path], bool]) -> Counter[str]:
     return _scan_block((_WORKER_SCANNER, *task))
 
 
-def _scan_files(scanner: LeakScanner, folder: Path, files: list[Path],
+def _search(scanner: LeakScanner, folder: Path, files: list[Path],
                 incremental: bool, workers: int) -> Counter[str]:
     blocks = [files[i:i + BLOCK] for i in range(0, len(files), BLOCK)]
     hits: Counter[str] = Counter()
@@ -279,16 +287,21 @@ def _scan_files(scanner: LeakScanner, folder: Path, files: list[Path],
     return hits
 
 
-def scan(folder: Path, sensitive: Sensitive, public: list[str] | None = None,
-         workers: int | None = None) -> LeakReport:
-    """Search every file under `folder`; `workers` processes (default: one per CPU)."""
-    scanner = LeakScanner(sensitive, public)
-    files = _files(folder)
+def scan_files(scanner: LeakScanner, folder: Path, files: list[Path],
+               workers: int | None = None) -> LeakReport:
+    """Search `files` (under `folder`, which report names are relative to) with
+    `workers` processes (default: one per CPU)."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
     report = LeakReport(values_searched=scanner.values, files_scanned=len(files))
-    report.hits = _scan_files(scanner, folder, files, True, workers)
+    report.hits = _search(scanner, folder, files, True, workers)
     if report.hits:
         # A value in a shared part is found once, in the first file that has it; the
         # build fails either way, but the report must name every file it is in.
-        report.hits = _scan_files(scanner, folder, files, False, workers)
+        report.hits = _search(scanner, folder, files, False, workers)
     return report
+
+
+def scan(folder: Path, sensitive: Sensitive, public: list[str] | None = None,
+         workers: int | None = None) -> LeakReport:
+    """Search every file under `folder`."""
+    return scan_files(LeakScanner(sensitive, public), folder, list_files(folder), workers)

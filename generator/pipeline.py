@@ -27,8 +27,14 @@ from .pages.home import page_context
 from .pages.site import generate_pages
 from .plugin import Prepared
 from .problems import Problems
-from .publish import discard, publish, staging_folder
-from .render import RenderError, render_site
+from .publish import discard, publish, staging_folder, start_clearing
+from .render import (
+    SEARCH_FOLDER,
+    RenderError,
+    finish_search_index,
+    render_site,
+    start_search_index,
+)
 from .stats import Statistics, compute
 from .validate import validate
 
@@ -129,11 +135,33 @@ def prepare_for_mkdocs(config_path: Path) -> Prepared:
     return prepared_for_plugin(prepare(config, today), today)
 
 
+def _index_and_scan(result: Build, staging: Path) -> leakscan.LeakReport:
+    """Pagefind indexes the pages in its own process while this one scans them for
+    leaks; then the index it wrote is scanned too."""
+    assert result.public is not None
+    scanner = leakscan.LeakScanner(result.public.sensitive,
+                                   public_values(result.public, result.config))
+    indexing = start_search_index(staging)
+    try:
+        report = leakscan.scan_files(
+            scanner, staging, leakscan.list_files(staging, skip=SEARCH_FOLDER), workers=1)
+    finally:
+        try:
+            finish_search_index(indexing)
+        except RenderError as exc:
+            discard(staging)
+            raise BuildFailed(f"the site could not be built: {exc}") from None
+    report.add(leakscan.scan_files(scanner, staging,
+                                   leakscan.list_files(staging / SEARCH_FOLDER)))
+    return report
+
+
 def build(config_path: Path, mkdocs_yml: Path, site_dir: Path, reports_dir: Path,
           strict: bool = False, today: dt.date | None = None) -> Build:
     """The whole build. Raises BuildFailed (data or privacy) or ConfigError."""
     today = today or dt.date.today()
     result = Build(load_config(config_path))
+    clearing = start_clearing(site_dir)
     try:
         prepare_into(result, today)
         if strict and result.problems.errors:
@@ -146,17 +174,16 @@ def build(config_path: Path, mkdocs_yml: Path, site_dir: Path, reports_dir: Path
             except RenderError as exc:
                 discard(staging)
                 raise BuildFailed(f"the site could not be built: {exc}") from None
-        with result.stage("leak scan"):
-            assert result.public is not None
-            result.leaks = leakscan.scan(staging, result.public.sensitive,
-                                         public_values(result.public, result.config))
+        with result.stage("search index and leak scan"):
+            result.leaks = _index_and_scan(result, staging)
         if not result.leaks.clean:
             discard(staging)
             raise BuildFailed("the leak scan found personal data in the built site ("
                               + ", ".join(sorted(result.leaks.hits)) + "); the previous "
                               "site has been kept")
         with result.stage("publish"):
-            publish(staging, site_dir)
+            publish(staging, site_dir, clearing)
     finally:
+        clearing.join()
         reports.write_all(result, reports_dir)
     return result

@@ -6,9 +6,12 @@ import logging
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config as load_mkdocs_config
@@ -68,15 +71,34 @@ def render_site(prepared: Prepared, mkdocs_yml: Path, out_dir: Path) -> None:
         raise RenderError("\n".join(errors.messages) or str(exc)) from None
     finally:
         logger.removeHandler(errors)
-    index_for_search(out_dir)
 
 
-def index_for_search(site_dir: Path) -> None:
-    """Pagefind's static index: scales to tens of thousands of pages, unlike lunr."""
-    result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--root-selector",
-         "article.md-content__inner", "--exclude-selectors", ".register-updated"],
-        capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise RenderError("the search index could not be built: "
-                          + (result.stderr or result.stdout).strip()[-500:])
+SEARCH_FOLDER = "pagefind"  # where the search index is written, inside the site
+
+
+@dataclass
+class SearchIndexing:
+    process: subprocess.Popen[bytes]
+    output: IO[bytes]  # a file, not a pipe: a full pipe would stall Pagefind
+
+
+def start_search_index(site_dir: Path) -> SearchIndexing:
+    """Start Pagefind on the rendered site: a static index that scales to tens of
+    thousands of pages, unlike lunr. It runs in its own process, so the pipeline can
+    scan the pages for leaks meanwhile; `finish_search_index` waits for it."""
+    output = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish_search_index
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir",
+         SEARCH_FOLDER, "--root-selector", "article.md-content__inner",
+         "--exclude-selectors", ".register-updated"],
+        stdout=output, stderr=subprocess.STDOUT)
+    return SearchIndexing(process, output)
+
+
+def finish_search_index(indexing: SearchIndexing) -> None:
+    with indexing.output:
+        if indexing.process.wait() == 0:
+            return
+        indexing.output.seek(0)
+        said = indexing.output.read().decode("utf-8", "replace").strip()
+    raise RenderError(f"the search index could not be built: {said[-500:]}")

@@ -129,3 +129,12 @@ def test_home_page_links_to_the_slug_the_register_gave_the_entry():
     assert len(set(slugs.values())) == 2
     for reference, slug in slugs.items():
         assert f"{reference}](register/entries/{slug}/)" in table
+
+
+@pytest.mark.parametrize("items", [[], [{"a": 1}], [{"a": "é"}, {"b": [1, 2]}]])
+def test_json_downloads_hold_one_record_a_line(items):
+    from generator.pages.opendata import _json_with_list
+
+    text = _json_with_list({"type": "FeatureCollection", "name": "ü"}, "features", items)
+    assert json.loads(text) == {"type": "FeatureCollection", "name": "ü", "features": items}
+    assert len(text.splitlines()) == max(len(items), 1) + 2
