@@ -143,16 +143,19 @@ def _index_and_scan(result: Build, staging: Path) -> leakscan.LeakReport:
                                    public_values(result.public, result.config))
     indexing = start_search_index(staging)
     try:
-        report = leakscan.scan_files(
-            scanner, staging, leakscan.list_files(staging, skip=SEARCH_FOLDER), workers=1)
+        with result.stage("  leak scan of the pages"):
+            report = leakscan.scan_files(scanner, staging, leakscan.list_files(
+                staging, skip=SEARCH_FOLDER), workers=1)
     finally:
         try:
-            finish_search_index(indexing)
+            with result.stage("  waiting for the search index"):
+                finish_search_index(indexing)
         except RenderError as exc:
             discard(staging)
             raise BuildFailed(f"the site could not be built: {exc}") from None
-    report.add(leakscan.scan_files(scanner, staging,
-                                   leakscan.list_files(staging / SEARCH_FOLDER)))
+    with result.stage("  leak scan of the search index"):
+        report.add(leakscan.scan_files(scanner, staging,
+                                       leakscan.list_files(staging / SEARCH_FOLDER)))
     return report
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import hashlib
 import html
 import logging
 import posixpath
@@ -59,9 +60,21 @@ class PluginOptions(MkDocsConfigBase):
 class EnforcementPlugin(BasePlugin[PluginOptions]):
     def __init__(self) -> None:
         self.prepared: Prepared | None = None
+        self.kept = KeptFastPages()  # used only while previewing
+        self.previewing = False
         self._generated: set[str] = set()
         self._known: set[str] = set()
         self._broken: list[Finding] = []
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Having this hook makes MkDocs keep this one instance across the rebuilds of
+        # `mkdocs serve`: the data stages run once, and a rebuild after a page is edited
+        # reuses the register's entry pages instead of writing them all again.
+        self.previewing = command == "serve"
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        if self.previewing:
+            self.kept.set_aside(Path(config.site_dir))
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.prepared is None:
@@ -100,6 +113,7 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
             files.append(File.generated(config, path, content=content))
         self._generated = set(site.pages)
         self._known = {f.src_uri for f in files}
+        self.kept.folders = _fast_only_folders(site.fast_pages, self._known)
         self._broken = []
         return files
 
@@ -131,10 +145,16 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         assert self.prepared is not None
         expand_skeletons(Path(config.site_dir), self.prepared.site.fast_pages,
-                         config.site_url or "")
+                         config.site_url or "", self.kept if self.previewing else None)
+        if not self.previewing:
+            self.prepared = None  # MkDocs keeps this instance: never reuse a build's data
         if self._broken:
             raise PluginError("pages in site_src/ need fixing:\n" + "\n".join(
                 f"  - {finding}" for finding in self._broken))
+
+    def on_build_error(self, error: Exception) -> None:
+        if not self.previewing:
+            self.prepared = None
 
 
 SKELETON = "__skeleton__"
@@ -143,32 +163,104 @@ SKELETON_MARKDOWN = (f'---\ntitle: "{_TITLE}"\ndescription: "{_DESCRIPTION}"\n'
                      f"hide: [toc]\n---\n\n{_CONTENT}\n")
 
 
-def expand_skeletons(site_dir: Path, pages: dict[str, FastPage], site_url: str) -> None:
+def expand_skeletons(site_dir: Path, pages: dict[str, FastPage], site_url: str,
+                     kept: KeptFastPages | None = None) -> None:
     """Write every fast page by filling in its folder's skeleton, then remove the
     skeletons from the site and the sitemap. Pages in one folder share their relative
-    links, so only the title, description, address and content differ."""
+    links, so only the title, description, address and content differ. With `kept`
+    (previewing), a folder whose pages and skeleton are unchanged since the last
+    rebuild is put back as it was instead of being written again."""
     by_folder: dict[str, list[tuple[str, FastPage]]] = {}
     for path, page in pages.items():
         by_folder.setdefault(posixpath.dirname(path), []).append((path, page))
     sitemap_urls: dict[str, list[str]] = {}
-    for folder, members in sorted(by_folder.items()):
-        skeleton_dir = site_dir / folder / SKELETON
-        html = (skeleton_dir / "index.html").read_text(encoding="utf-8")
-        head, _, tail = html.partition(f"<p>{_CONTENT}</p>")
-        if not tail:
-            raise PluginError(f"the skeleton page for {folder}/ lost its content marker")
-        skeleton_url = f"{folder}/{SKELETON}/"
-        for path, page in sorted(members):
-            name = posixpath.splitext(posixpath.basename(path))[0]
-            url = f"{folder}/{name}/"
-            out = site_dir / folder / name / "index.html"
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(_fill(head, page, skeleton_url, url) + page.body
-                           + _fill(tail, page, skeleton_url, url), encoding="utf-8")
-        shutil.rmtree(skeleton_dir)
-        sitemap_urls[skeleton_url] = [
-            f"{folder}/{posixpath.splitext(posixpath.basename(p))[0]}/" for p, _ in members]
+    try:
+        for folder, members in sorted(by_folder.items()):
+            skeleton_dir = site_dir / folder / SKELETON
+            html = (skeleton_dir / "index.html").read_text(encoding="utf-8")
+            head, _, tail = html.partition(f"<p>{_CONTENT}</p>")
+            if not tail:
+                raise PluginError(f"the skeleton page for {folder}/ lost its content marker")
+            shutil.rmtree(skeleton_dir)
+            skeleton_url = f"{folder}/{SKELETON}/"
+            members.sort()
+            digest = _digest(head, tail, members) if kept else ""
+            if not (kept and kept.put_back(site_dir, folder, digest)):
+                for path, page in members:
+                    name = posixpath.splitext(posixpath.basename(path))[0]
+                    url = f"{folder}/{name}/"
+                    out = site_dir / folder / name / "index.html"
+                    out.parent.mkdir(parents=True, exist_ok=True)
+                    out.write_text(_fill(head, page, skeleton_url, url) + page.body
+                                   + _fill(tail, page, skeleton_url, url), encoding="utf-8")
+                if kept:
+                    kept.written(folder, digest)
+            sitemap_urls[skeleton_url] = [
+                f"{folder}/{posixpath.splitext(posixpath.basename(p))[0]}/" for p, _ in members]
+    finally:
+        if kept:
+            kept.clear(site_dir)
     _rewrite_sitemap(site_dir, site_url, sitemap_urls)
+
+
+def _digest(head: str, tail: str, members: list[tuple[str, FastPage]]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (head, tail, *(f"{path}\0{page.title}\0{page.description}\0{page.body}"
+                               for path, page in members)):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\1")
+    return digest.hexdigest()
+
+
+def _fast_only_folders(pages: dict[str, FastPage], known: set[str]) -> set[str]:
+    """Folders holding nothing but fast pages (and their skeleton): only those can be
+    set aside and put back whole."""
+    folders = {posixpath.dirname(p) for p in pages}
+    return {folder for folder in folders
+            if all(uri in pages or uri == f"{folder}/{SKELETON}.md"
+                   for uri in known if uri.startswith(folder + "/"))}
+
+
+@dataclass
+class KeptFastPages:
+    """While previewing, folders of fast pages survive MkDocs' cleaning of the site
+    folder: set aside in a hidden folder (MkDocs leaves hidden entries alone) before
+    the rebuild and renamed back after it when nothing in them changed. Renaming one
+    folder is instant; writing twenty thousand pages again takes seconds."""
+
+    folders: set[str] = field(default_factory=set)  # folders of fast pages only
+    digests: dict[str, str] = field(default_factory=dict)  # folder -> what it holds
+
+    HIDDEN = ".kept-fast-pages"
+
+    def set_aside(self, site_dir: Path) -> None:
+        self.clear(site_dir)  # left by an interrupted rebuild
+        for folder in sorted(self.digests):
+            built = site_dir / folder
+            if built.is_dir():
+                aside = site_dir / self.HIDDEN / folder
+                aside.parent.mkdir(parents=True, exist_ok=True)
+                built.rename(aside)
+
+    def put_back(self, site_dir: Path, folder: str, digest: str) -> bool:
+        aside = site_dir / self.HIDDEN / folder
+        if folder not in self.folders or self.digests.get(folder) != digest \
+                or not aside.is_dir():
+            return False
+        target = site_dir / folder
+        if target.exists():
+            shutil.rmtree(target)  # only the emptied skeleton folder is left there
+        aside.rename(target)
+        return True
+
+    def written(self, folder: str, digest: str) -> None:
+        if folder in self.folders:
+            self.digests[folder] = digest
+        else:
+            self.digests.pop(folder, None)
+
+    def clear(self, site_dir: Path) -> None:
+        shutil.rmtree(site_dir / self.HIDDEN, ignore_errors=True)
 
 
 def _fill(part: str, page: FastPage, skeleton_url: str, url: str) -> str:

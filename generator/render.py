@@ -48,7 +48,10 @@ def _source_date(epoch: int) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = before
 
 
-def render_site(prepared: Prepared, mkdocs_yml: Path, out_dir: Path) -> None:
+def render_site(prepared: Prepared, mkdocs_yml: Path, out_dir: Path,
+                preview: bool = False) -> None:
+    """MkDocs with our plugin given `prepared`. With `preview`, as `mkdocs serve`
+    rebuilds: into the same `out_dir` again, reusing unchanged register pages."""
     import datetime as dt
 
     export_day = prepared.context["export_day"]
@@ -64,6 +67,7 @@ def render_site(prepared: Prepared, mkdocs_yml: Path, out_dir: Path) -> None:
             plugin = config.plugins["enforcement"]
             assert isinstance(plugin, EnforcementPlugin)
             plugin.prepared = prepared
+            plugin.previewing = preview
             mkdocs_build(config)
     except MkDocsException as exc:
         # MkDocs logs the real reason (e.g. our plugin's page and line) and then raises
