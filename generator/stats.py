@@ -211,6 +211,30 @@ def _two_way(title: str, summary: str, slug: str, row_label: str,
     return _from_count_table(slug, summary, table), table
 
 
+def _by_grid_square(cases: list[CaseFact], quarter: Period, metres: int,
+                    threshold: int) -> tuple[Table, CountTable]:
+    """Cases received in a closed quarter per grid square: for councils whose wards are
+    large, a finer picture than wards without a point for any case."""
+    per_cell = Counter(c.grid_cell for c in cases if c.grid_cell)
+    cells = sorted(per_cell, key=lambda cell: tuple(int(v) for v in cell.split("-")))
+    labels = [_square_label(cell) for cell in cells]
+    counts = suppress("", "", labels, ["Cases received"], [[per_cell[c]] for c in cells],
+                      threshold)
+    rows = [row[:2] for row in counts.as_rows()[1:]]  # one column: its total repeats it
+    size = f"{metres / 1000:g} km"
+    return Table("cases-by-grid-square",
+                 f"Cases received by {size} grid square, {quarter.label}",
+                 f"Reports received in {quarter.label} in each {size} square of the "
+                 "British National Grid that had any (squares without a case are not "
+                 "listed), named by the square's south-west corner.",
+                 ["Grid square (south-west corner)", "Cases received"], rows), counts
+
+
+def _square_label(cell: str) -> str:
+    easting, northing = (int(v) for v in cell.split("-"))
+    return f"easting {easting:,}, northing {northing:,}"
+
+
 def _notices_by_type(data: PublicData, years: list[Period]) -> Table:
     types = [t for t in NoticeType if any(n.notice_type == t for n in data.notices)]
     rows = []
@@ -321,6 +345,11 @@ def compute(data: PublicData, config: Config, wards: WardMap) -> Statistics:
         stats.ward_period = last.label
         stats.suppressed_cells += counts.suppressed
         stats.periods["last_quarter"] = last
+        if config.privacy.grid_cell_metres:
+            grid_table, grid_counts = _by_grid_square(in_q, last, config.privacy.grid_cell_metres,
+                                                      threshold)
+            stats.tables.append(grid_table)
+            stats.suppressed_cells += grid_counts.suppressed
     stats.periods["this_year"] = years[-1]
     if len(years) > 1:
         stats.periods["last_year"] = years[-2]

@@ -161,3 +161,17 @@ def test_case_map_counts_match_the_statistics(built: Project):
     # No point of a non-register case is ever drawn: the case map has no markers.
     script = (built.site / "maps" / "case-map.js").read_text()
     assert "marker" not in script.lower()
+
+
+def test_grid_square_counts_are_published_when_configured(project: Project):
+    project.edit_config(privacy={"grid_cell_metres": 1000})
+    assert project.build().exit_code == 0
+    page = (project.site / "statistics" / "index.html").read_text()
+    section = page.split('id="cases-by-grid-square"', 1)[1].split("</table>", 1)[0]
+    squares = re.findall(r'<th scope="row">easting ([\d,]+), northing ([\d,]+)</th>', section)
+    assert squares, "the table lists the squares that had cases"
+    for easting, northing in squares:  # named by their south-west corner, 1 km apart
+        assert int(easting.replace(",", "")) % 1000 == 0
+        assert int(northing.replace(",", "")) % 1000 == 0
+    download = project.site / "downloads" / "statistics" / "cases-by-grid-square.csv"
+    assert download.read_text().startswith("Grid square (south-west corner),Cases received")

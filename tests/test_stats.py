@@ -122,6 +122,35 @@ def test_ward_table_only_for_a_closed_quarter(setup):
     assert row(ward, "Total")[-1] == "3"
 
 
+@pytest.mark.parametrize(("threshold", "expected"), [
+    # Q1 (April to June): square (380000, 396000) has the 22 May and 1 June cases,
+    # (381000, 396000) the 10 April one; the July case and the one without a grid cell
+    # are not counted.
+    (0, [["easting 380,000, northing 396,000", "2"],
+         ["easting 381,000, northing 396,000", "1"], ["Total", "3"]]),
+    # 1 is hidden, and 2 too, or it could be worked out from the total
+    (2, [["easting 380,000, northing 396,000", "[c]"],
+         ["easting 381,000, northing 396,000", "[c]"], ["Total", "3"]]),
+])
+def test_grid_square_counts_for_the_closed_quarter(setup, threshold, expected):
+    config, wards = setup
+    config = dataclasses.replace(config, privacy=dataclasses.replace(
+        config.privacy, grid_cell_metres=1000))
+    cells = ["380000-396000", "380000-396000", "381000-396000", "380000-396000"]
+    cases = [dataclasses.replace(c, grid_cell=cell) for c, cell in zip(CASES, cells,
+                                                                       strict=True)]
+    cases += [case(D(2026, 5, 2))]  # no grid cell: no coordinates
+    stats = stats_for((config, wards), cases, threshold)
+    grid = stats.table("cases-by-grid-square")
+    assert "1 km" in grid.title and "2026/27 Q1" in grid.title
+    assert grid.rows == expected
+
+
+def test_no_grid_squares_unless_configured(setup):
+    stats = stats_for(setup, CASES, threshold=0)
+    assert all(t.slug != "cases-by-grid-square" for t in stats.tables)
+
+
 def test_stat_function_in_pages(setup):
     from generator.pages.home import page_context
 
