@@ -194,6 +194,10 @@ def print_table(results: dict) -> None:
         print(f"\n== redaction: {red['names']:,} names over {red['texts']:,} texts ==")
         print(f"  build automaton {red['build_seconds']:.1f} s, redact "
               f"{red['redact_seconds']:.1f} s ({red['texts_per_second']:,.0f} texts/s)")
+        print(f"  planted values left in: {red['leaked']} of {red['planted']:,}; clean "
+              f"texts changed (false positives): {red['clean_texts_changed']} of "
+              f"{red['clean_texts']:,}, and {red['sample_texts_changed']} of the "
+              f"{red['sample_texts']} texts the sample export writes")
 
 
 def main(argv: list[str] | None = None) -> int:
