@@ -139,10 +139,10 @@ def _index_and_scan(result: Build, staging: Path) -> leakscan.LeakReport:
     """Pagefind indexes the pages in its own process while this one scans them for
     leaks; then the index it wrote is scanned too."""
     assert result.public is not None
-    scanner = leakscan.LeakScanner(result.public.sensitive,
-                                   public_values(result.public, result.config))
     indexing = start_search_index(staging)
     try:
+        scanner = leakscan.LeakScanner(result.public.sensitive,
+                                       public_values(result.public, result.config))
         with result.stage("  leak scan of the pages"):
             report = leakscan.scan_files(scanner, staging, leakscan.list_files(
                 staging, skip=SEARCH_FOLDER), workers=1)
