@@ -74,7 +74,6 @@ class Dataset:
     notices: list[Notice]
     export_date: dt.date
     sensitive: Sensitive
-    files: dict[str, Table]
 
 
 class InputFilesError(Exception):
@@ -183,5 +182,5 @@ def ingest(export_dir: Path, mapping: Mapping, problems: Problems, ledger: Ledge
                            ledger, sensitive)
     cases = [case_from(r) for r in case_rows]
     notices = [notice_from(r) for r in notice_rows]
-    return Dataset(cases, notices, export_date(mapping, cases, notices, today), sensitive,
-                   tables)
+    # The raw rows are not kept: at the largest councils they are half a gigabyte.
+    return Dataset(cases, notices, export_date(mapping, cases, notices, today), sensitive)

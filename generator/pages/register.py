@@ -61,6 +61,15 @@ def _address(n: PublicNotice) -> str:
     return ", ".join(parts) if parts else "Not recorded (see the map)"
 
 
+# The fields the site search indexes: what people look a notice up by and what it is
+# about. Dates, periods and boilerplate stay out of the index, which at 20,000 entries
+# would otherwise take Pagefind over 2 GB of memory and match every entry.
+SEARCHED_FIELDS = frozenset({
+    "Reference", "Address of the land", "Ward", "Planning permission it relates to",
+    "Condition not complied with", "Summary of the alleged breach", "Activity prohibited",
+    "Related enforcement notice", "What the notice requires"})
+
+
 def prescribed_fields(entry: Entry, config: Config, ward_names: dict[str, str],
                       stop_notices: dict[str, list[PublicNotice]]) -> list[tuple[str, str]]:
     """The fields the register must hold for this type of notice, in plain words."""
@@ -139,7 +148,8 @@ def entry_pages(site: GeneratedSite, entries: list[Entry], config: Config,
         same = [o for o in by_property.get(_property_key(n), []) if o.slug != e.slug]
         body = render("entry.html", notice=n, export_date=export_date,
                       fields=prescribed_fields(e, config, ward_names, stops),
-                      links=_links(n, config), same_place=same, root="../../../")
+                      links=_links(n, config), same_place=same, root="../../../",
+                      searched=SEARCHED_FIELDS)
         where = n.address or n.postcode or ward_names.get(n.ward, "")
         site.add_fast_page(f"register/entries/{e.slug}.md",
                            f"{n.notice_type.label} {n.reference}"
