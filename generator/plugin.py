@@ -148,6 +148,7 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
                          config.site_url or "", self.kept if self.previewing else None)
         if not self.previewing:
             self.prepared = None  # MkDocs keeps this instance: never reuse a build's data
+            self.kept = KeptFastPages()
         if self._broken:
             raise PluginError("pages in site_src/ need fixing:\n" + "\n".join(
                 f"  - {finding}" for finding in self._broken))
