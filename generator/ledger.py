@@ -50,10 +50,10 @@ class Ledger:
     def reasons(self) -> dict[str, dict[str, int]]:
         """Why rows were withheld or merged, by file; never any value from the row."""
         out: dict[str, Counter[str]] = {}
-        for source, (outcome, reason) in sorted(self.outcomes.items()):
+        for source, (outcome, reason) in self.outcomes.items():
             if reason:
                 out.setdefault(source.file, Counter())[f"{outcome}: {reason}"] += 1
-        return {f: dict(sorted(c.items())) for f, c in out.items()}
+        return {f: dict(sorted(c.items())) for f, c in sorted(out.items())}
 
     def check(self) -> None:
         for file, row in self.summary().items():

@@ -26,7 +26,7 @@ from .mapping import Mapping, load_mapping
 from .pages.common import GeneratedSite
 from .pages.home import page_context
 from .pages.site import generate_pages
-from .plugin import Prepared
+from .plugin import Prepared, fast_page_output
 from .problems import Problems
 from .publish import discard, publish, staging_folder, start_clearing
 from .render import (
@@ -74,12 +74,16 @@ def _without_cycle_collection() -> Iterator[None]:
     """The data stages make millions of objects that live until the pages are made and
     form no reference cycles worth looking for; Python's cycle collector would walk them
     again and again (10 of 33 seconds at 200,000 cases). Objects are still freed as soon
-    as nothing refers to them."""
+    as nothing refers to them. What the stages made is frozen before collection resumes:
+    otherwise the first allocation after it would walk all of it once more (1.6 s), and
+    so would every later full collection (MkDocs makes cycles). `build` unfreezes it
+    when it ends."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
@@ -156,17 +160,24 @@ def prepare_for_mkdocs(config_path: Path) -> Prepared:
     return prepared_for_plugin(prepare(config, today), today)
 
 
-def _index_and_scan(result: Build, staging: Path) -> leakscan.LeakReport:
-    """Pagefind indexes the pages in its own process while this one scans them for
-    leaks; then the index it wrote is scanned too."""
-    assert result.public is not None
-    indexing = start_search_index(staging)
+def pages_to_index(files: list[Path], staging: Path, site: GeneratedSite) -> list[str]:
+    """The HTML pages Pagefind indexes: those MkDocs rendered. Register entries and
+    lists (fast pages) are in the register's own index; the 404 page is not content."""
+    fast = {fast_page_output(path) for path in site.fast_pages}
+    pages = (f.relative_to(staging).as_posix() for f in files if f.suffix == ".html")
+    return [p for p in pages if p not in fast and p != "404.html"]
+
+
+def _index_and_scan(result: Build, staging: Path,
+                    scanner: leakscan.BackgroundScanner) -> leakscan.LeakReport:
+    """Pagefind indexes the pages in its own process while the scanner's process scans
+    them for leaks; then the index Pagefind wrote is scanned too."""
+    assert result.site is not None
+    files = leakscan.list_files(staging, skip=SEARCH_FOLDER)
+    indexing = start_search_index(staging, pages_to_index(files, staging, result.site))
     try:
-        scanner = leakscan.LeakScanner(result.public.sensitive,
-                                       public_values(result.public, result.config))
         with result.stage("  leak scan of the pages"):
-            report = leakscan.scan_files(scanner, staging, leakscan.list_files(
-                staging, skip=SEARCH_FOLDER), workers=1)
+            report = scanner.scan(staging, files)
     finally:
         try:
             with result.stage("  waiting for the search index"):
@@ -175,8 +186,7 @@ def _index_and_scan(result: Build, staging: Path) -> leakscan.LeakReport:
             discard(staging)
             raise BuildFailed(f"the site could not be built: {exc}") from None
     with result.stage("  leak scan of the search index"):
-        report.add(leakscan.scan_files(scanner, staging,
-                                       leakscan.list_files(staging / SEARCH_FOLDER)))
+        report.add(scanner.scan(staging, leakscan.list_files(staging / SEARCH_FOLDER)))
     return report
 
 
@@ -188,21 +198,28 @@ def build(config_path: Path, mkdocs_yml: Path, site_dir: Path, reports_dir: Path
     clearing = start_clearing(site_dir)
     try:
         prepare_into(result, today)
-        # What the data stages made lives to the end of the build: later collections
-        # (MkDocs makes cycles) need not walk it each time.
-        gc.freeze()
         if strict and result.problems.errors:
             raise BuildFailed(f"{len(result.problems.errors)} rows have errors and "
                               "--strict is set; see reports/issues.csv")
         staging = staging_folder(site_dir)
-        with result.stage("render with MkDocs"):
-            try:
-                render_site(prepared_for_plugin(result, today), mkdocs_yml, staging)
-            except RenderError as exc:
-                discard(staging)
-                raise BuildFailed(f"the site could not be built: {exc}") from None
-        with result.stage("search index and leak scan"):
-            result.leaks = _index_and_scan(result, staging)
+        assert result.public is not None
+        # Made now, in a process of its own, so that it is ready when the pages are.
+        scanner = leakscan.BackgroundScanner(result.public.sensitive,
+                                             public_values(result.public, result.config))
+        try:
+            with result.stage("render with MkDocs"):
+                try:
+                    render_site(prepared_for_plugin(result, today), mkdocs_yml, staging)
+                except RenderError as exc:
+                    discard(staging)
+                    raise BuildFailed(f"the site could not be built: {exc}") from None
+            with result.stage("search index and leak scan"):
+                result.leaks = _index_and_scan(result, staging, scanner)
+        except leakscan.ScanFailed as exc:
+            discard(staging)
+            raise BuildFailed(f"{exc}; the previous site has been kept") from None
+        finally:
+            scanner.close()
         if not result.leaks.clean:
             discard(staging)
             raise BuildFailed("the leak scan found personal data in the built site ("
@@ -211,7 +228,7 @@ def build(config_path: Path, mkdocs_yml: Path, site_dir: Path, reports_dir: Path
         with result.stage("publish"):
             publish(staging, site_dir, clearing)
     finally:
-        gc.unfreeze()
         clearing.join()
         reports.write_all(result, reports_dir)
+        gc.unfreeze()  # last: collections resume walking what the data stages made
     return result

@@ -188,20 +188,25 @@ def expand_skeletons(site_dir: Path, pages: dict[str, FastPage], site_url: str,
             digest = _digest(head, tail, members) if kept else ""
             if not (kept and kept.put_back(site_dir, folder, digest)):
                 for path, page in members:
-                    name = posixpath.splitext(posixpath.basename(path))[0]
-                    url = f"{folder}/{name}/"
-                    out = site_dir / folder / name / "index.html"
+                    url = posixpath.dirname(fast_page_output(path)) + "/"
+                    out = site_dir / fast_page_output(path)
                     out.parent.mkdir(parents=True, exist_ok=True)
                     out.write_text(_fill(head, page, skeleton_url, url) + page.body
                                    + _fill(tail, page, skeleton_url, url), encoding="utf-8")
                 if kept:
                     kept.written(folder, digest)
             sitemap_urls[skeleton_url] = [
-                f"{folder}/{posixpath.splitext(posixpath.basename(p))[0]}/" for p, _ in members]
+                posixpath.dirname(fast_page_output(p)) + "/" for p, _ in members]
     finally:
         if kept:
             kept.clear(site_dir)
     _rewrite_sitemap(site_dir, site_url, sitemap_urls)
+
+
+def fast_page_output(path: str) -> str:
+    """Where a fast page is written: 'register/entries/enf-1.md' ->
+    'register/entries/enf-1/index.html' (directory URLs, as MkDocs writes pages)."""
+    return posixpath.splitext(path)[0] + "/index.html"
 
 
 def _digest(head: str, tail: str, members: list[tuple[str, FastPage]]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -86,17 +87,28 @@ class SearchIndexing:
     output: IO[bytes]  # a file, not a pipe: a full pipe would stall Pagefind
 
 
-def start_search_index(site_dir: Path) -> SearchIndexing:
-    """Start Pagefind on the rendered site: a static index that scales to tens of
-    thousands of pages, unlike lunr. It runs in its own process, so the pipeline can
-    scan the pages for leaks meanwhile; `finish_search_index` waits for it."""
+def start_search_index(site_dir: Path, pages: list[str]) -> SearchIndexing:
+    """Start Pagefind on `pages` (paths of HTML files under `site_dir`): the pages
+    MkDocs rendered. Register entries and lists have an index of their own
+    (pages/register_search.py): Pagefind reads and writes a file for each page it
+    indexes, which at 16,000 entries took half the build. It runs in its own process,
+    so the pipeline can scan the pages for leaks meanwhile; `finish_search_index` waits
+    for it."""
     output = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish_search_index
     process = subprocess.Popen(
         [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir",
          SEARCH_FOLDER, "--root-selector", "article.md-content__inner",
-         "--exclude-selectors", ".register-updated"],
+         "--exclude-selectors", ".register-updated", "--glob", search_glob(pages)],
         stdout=output, stderr=subprocess.STDOUT)
     return SearchIndexing(process, output)
+
+
+_GLOB_SPECIAL = re.compile(r"([{}\[\]<>*?:!,\\])")
+
+
+def search_glob(pages: list[str]) -> str:
+    """A Pagefind (wax) glob matching exactly `pages`."""
+    return "{" + ",".join(_GLOB_SPECIAL.sub(r"\\\1", p) for p in sorted(pages)) + "}"
 
 
 def finish_search_index(indexing: SearchIndexing) -> None:

@@ -220,7 +220,7 @@ def browser() -> Iterator[Browser]:
 def settle(seen: Visit, name: str) -> None:
     """Wait for what a page draws after it has loaded."""
     if name == "search":
-        seen.page.wait_for_selector(".pagefind-ui__result", timeout=15_000)
+        seen.page.wait_for_selector(".search-result__link", timeout=15_000)
     elif name.startswith("map-"):
         seen.page.wait_for_selector(".leaflet-container .leaflet-interactive",
                                     timeout=15_000)
@@ -308,12 +308,63 @@ def test_search_lists_the_register_entry_first(
         target: SiteUnderTest) -> None:
     reference, entry_path = sample_entry(target.site)
     with visit(browser, site_url + pages["search"], 1280, tiles) as seen:
-        seen.page.wait_for_selector(".pagefind-ui__result-link", timeout=15_000)
-        first = seen.page.locator(".pagefind-ui__result-link").first
+        seen.page.wait_for_selector("#register-results .search-result__link",
+                                    timeout=15_000)
+        first = seen.page.locator("#register-results .search-result__link").first
         assert urlsplit(first.get_attribute("href") or "").path == entry_path, (
             f"searching {reference} listed {first.get_attribute('href')} first, "
             f"not {entry_path}")
         assert reference in first.inner_text()
+
+
+# Strings whose words the page and the index must split alike.
+TOKENISER_SAMPLES = ["ENF/2021/0007", "Côte  CAFÉ", "O'Neill's shop", "Ysgol Llanŵ",
+                     "Straße 5", "İstanbul", "½ ² ①", "ＡＢＣ１２", "tab\tand\nline", ""]
+
+
+def test_search_page_splits_words_as_the_register_index_does(
+        browser: Browser, site_url: str, pages: dict[str, str],
+        tiles: re.Pattern[str]) -> None:
+    from generator.pages.register_search import words
+
+    with visit(browser, site_url + "/search/", 1280, tiles) as seen:
+        split = seen.page.evaluate(
+            "samples => samples.map(s => window.enforcementSearchWords(s))",
+            TOKENISER_SAMPLES)
+    assert split == [words(s) for s in TOKENISER_SAMPLES]
+
+
+def _search(seen: Visit, query: str) -> str:
+    seen.page.fill("#site-search-q", query)
+    seen.page.press("#site-search-q", "Enter")
+    seen.page.wait_for_function(
+        "document.getElementById('search-status').textContent.indexOf('match') >= 0")
+    return seen.page.inner_text("#search-status")
+
+
+def test_search_finds_pages_and_pages_through_register_entries(
+        browser: Browser, site_url: str, tiles: re.Pattern[str]) -> None:
+    with visit(browser, site_url + "/search/", 1280, tiles) as seen:
+        page = seen.page
+        assert "page" in _search(seen, "enforcement charter")
+        titles = page.locator("#page-results .search-result__link").all_inner_texts()
+        assert "Our enforcement charter" in titles
+        assert "q=enforcement+charter" in page.url, "the search can be shared or reloaded"
+
+        status = _search(seen, "enforcement notice")
+        total = int(re.match(r"([\d,]+) register entr", status).group(1).replace(",", ""))
+        links = page.locator("#register-results .search-result__link")
+        assert total > 20 and links.count() == 20
+        page.click("#register-results .search-more")
+        page.wait_for_function(
+            "document.querySelectorAll('#register-results li').length > 20")
+        assert links.count() == min(total, 40)
+        focused = page.evaluate("document.activeElement.getAttribute('href')")
+        assert focused == links.nth(20).get_attribute("href"), "focus moves to the new ones"
+
+        assert _search(seen, "zzqxv").startswith("Nothing matches")
+        assert page.locator("#register-results").is_hidden()
+    assert seen.console_errors == seen.page_errors == []
 
 
 def test_register_map_shows_clustered_markers(

@@ -7,6 +7,8 @@ import filecmp
 import json
 import re
 
+import pytest
+
 from conftest import Project, make_project
 
 
@@ -175,3 +177,21 @@ def test_grid_square_counts_are_published_when_configured(project: Project):
         assert int(northing.replace(",", "")) % 1000 == 0
     download = project.site / "downloads" / "statistics" / "cases-by-grid-square.csv"
     assert download.read_text().startswith("Grid square (south-west corner),Cases received")
+
+
+def test_pagefind_indexes_the_rendered_pages_only(built: Project):
+    """Register entries and lists are in the register's own index; Pagefind indexes the
+    pages MkDocs rendered, so a search finds the charter but no entry twice."""
+    fragments = list((built.site / "pagefind" / "fragment").iterdir())
+    entries = list((built.site / "register" / "entries").iterdir())
+    assert 10 < len(fragments) < 60 < len(entries)
+
+
+@pytest.mark.parametrize(("pages", "glob"), [
+    (["faq/index.html", "index.html"], "{faq/index.html,index.html}"),
+    (["a,b/index.html", "c{1}/index.html"], r"{a\,b/index.html,c\{1\}/index.html}"),
+])
+def test_pagefind_is_given_a_glob_of_exactly_the_pages(pages, glob):
+    from generator.render import search_glob
+
+    assert search_glob(pages) == glob

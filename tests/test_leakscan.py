@@ -118,3 +118,30 @@ def test_forked_workers_find_what_one_process_finds(tmp_path: Path):
                 if i % 97 == 3}
     assert dict(scan(tmp_path, SENSITIVE, workers=1).hits) == expected
     assert dict(scan(tmp_path, SENSITIVE, workers=2).hits) == expected
+
+
+def test_the_scanner_process_finds_what_this_process_finds(tmp_path: Path):
+    """The build's scanner runs in a process of its own, sent the values once and then
+    each batch of files; its report is the same as a scan here."""
+    from generator.leakscan import BackgroundScanner, ScanFailed, list_files
+
+    for i in range(3):
+        page = tmp_path / f"entry-{i}" / "index.html"
+        page.parent.mkdir()
+        page.write_text(CHROME + (f"<p>near 7 Canary Row {i}</p>" if i == 1 else "") + FOOTER)
+    (tmp_path / "clean.html").write_text(CHROME + FOOTER)
+    scanner = BackgroundScanner(SENSITIVE, public=["1 Other Street"])
+    try:
+        files = list_files(tmp_path)
+        report = scanner.scan(tmp_path, files)
+        assert dict(report.hits) == dict(scan(tmp_path, SENSITIVE).hits) == {
+            "entry-1/index.html: address": 1}
+        assert report.files_scanned == 4
+        assert scanner.scan(tmp_path, [tmp_path / "clean.html"]).clean
+        missing = scanner.scan  # a file that vanished is a failure, not a clean scan
+        with pytest.raises(ScanFailed, match="FileNotFoundError"):
+            missing(tmp_path, [tmp_path / "gone.html"])
+    finally:
+        scanner.close()
+    with pytest.raises(ScanFailed, match="closed"):
+        scanner.scan(tmp_path, files)

@@ -138,24 +138,3 @@ def test_json_downloads_hold_one_record_a_line(items):
     text = _json_with_list({"type": "FeatureCollection", "name": "ü"}, "features", items)
     assert json.loads(text) == {"type": "FeatureCollection", "name": "ü", "features": items}
     assert len(text.splitlines()) == max(len(items), 1) + 2
-
-
-def test_search_indexes_what_a_notice_is_looked_up_by_and_not_its_dates(built: Project):
-    import re
-
-    from generator.pages.register import SEARCHED_FIELDS
-
-    labels_seen: set[str] = set()
-    for row in _register_rows(built)[:20]:
-        slug = row["reference"].lower().replace("/", "-")
-        page = (built.site / "register" / "entries" / slug / "index.html").read_text()
-        for ignored, label in re.findall(
-                r'<tr( data-pagefind-ignore)?><th scope="row" data-pagefind-ignore>([^<]+)</th>',
-                page):
-            labels_seen.add(label)
-            assert bool(ignored) == (label not in SEARCHED_FIELDS), label
-    assert {"Reference", "Address of the land", "What the notice requires"} <= labels_seen
-    assert "Date of service" in labels_seen  # and it was left out of the index
-    assert SEARCHED_FIELDS - labels_seen <= {
-        "Planning permission it relates to", "Condition not complied with",
-        "Activity prohibited", "Related enforcement notice"}, "a label no entry has"

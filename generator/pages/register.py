@@ -17,6 +17,7 @@ from ..anonymise import PublicData, PublicNotice
 from ..config import Config
 from ..model import APPEAL_OUTCOME_LABELS, NoticeType
 from .common import GeneratedSite, longdate, render, slugify
+from .register_search import SearchEntry, register_search_index
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,9 @@ def _address(n: PublicNotice) -> str:
     return ", ".join(parts) if parts else "Not recorded (see the map)"
 
 
-# The fields the site search indexes: what people look a notice up by and what it is
-# about. Dates, periods and boilerplate stay out of the index, which at 20,000 entries
-# would otherwise take Pagefind over 2 GB of memory and match every entry.
+# The fields the register search indexes (register_search.py): what people look a
+# notice up by and what it is about. Dates, periods and boilerplate stay out: they would
+# match every entry.
 SEARCHED_FIELDS = frozenset({
     "Reference", "Address of the land", "Ward", "Planning permission it relates to",
     "Condition not complied with", "Summary of the alleged breach", "Activity prohibited",
@@ -134,7 +135,8 @@ def _property_key(n: PublicNotice) -> str:
 
 
 def entry_pages(site: GeneratedSite, entries: list[Entry], config: Config,
-                ward_names: dict[str, str], export_date: dt.date) -> None:
+                ward_names: dict[str, str], export_date: dt.date) -> list[SearchEntry]:
+    """A page per entry; returns what the register search index needs of each."""
     by_property: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
         if e.notice.uprn or e.notice.address:
@@ -143,19 +145,22 @@ def entry_pages(site: GeneratedSite, entries: list[Entry], config: Config,
     for e in entries:
         if e.notice.notice_type is NoticeType.STOP_NOTICE and e.notice.related_notice:
             stops[e.notice.related_notice.upper()].append(e.notice)
+    searched: list[SearchEntry] = []
     for e in entries:
         n = e.notice
         same = [o for o in by_property.get(_property_key(n), []) if o.slug != e.slug]
-        body = render("entry.html", notice=n, export_date=export_date,
-                      fields=prescribed_fields(e, config, ward_names, stops),
-                      links=_links(n, config), same_place=same, root="../../../",
-                      searched=SEARCHED_FIELDS)
+        fields = prescribed_fields(e, config, ward_names, stops)
+        body = render("entry.html", notice=n, export_date=export_date, fields=fields,
+                      links=_links(n, config), same_place=same, root="../../../")
         where = n.address or n.postcode or ward_names.get(n.ward, "")
+        name = f"{n.notice_type.label} {n.reference}"
         site.add_fast_page(f"register/entries/{e.slug}.md",
-                           f"{n.notice_type.label} {n.reference}"
-                           + (f": {where}" if where else ""),
-                           body, description=f"{n.notice_type.label} {n.reference}, "
-                           f"{_date(n.event_date)}. Status: {n.status}.")
+                           name + (f": {where}" if where else ""),
+                           body, description=f"{name}, {_date(n.event_date)}. Status: "
+                           f"{n.status}.")
+        searched.append(SearchEntry(e.slug, name, _address(n), _date(n.event_date),
+                                    n.status, fields))
+    return searched
 
 
 def _list_pages(site: GeneratedSite, path: str, title: str, caption: str, intro: str,
@@ -200,7 +205,8 @@ def register_pages(site: GeneratedSite, data: PublicData, config: Config,
     entries = assign_slugs(data.register)
     others = assign_slugs(data.other_notices)
     export_date = data.export_date
-    entry_pages(site, entries + others, config, ward_names, export_date)
+    register_search_index(site, entry_pages(site, entries + others, config, ward_names,
+                                            export_date), SEARCHED_FIELDS)
     per_page = config.register.entries_per_index_page
 
     by_letter: dict[str, list[Entry]] = defaultdict(list)
