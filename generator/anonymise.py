@@ -303,14 +303,17 @@ def anonymise(dataset: Dataset, policy: dict[str, dict[str, Action]], ledger: Le
     kept = frozenset(name for name, action in policy["case"].items() if action is not D)
     cases = [_case_fact(case, grid_metres, kept) for case in dataset.cases]
     audit.records_in["case"] += len(cases)
+    ledger.mark_all([case.source for case in dataset.cases], Outcome.COUNTED)
+    dropped = audit.fields_dropped
+    fields = ("reference", "description", "notes", "address", "postcode", "uprn")
+    dropped.update(dict.fromkeys((f"case.{name}" for name in fields), 0))
     for case in dataset.cases:
-        ledger.mark(case.source, Outcome.COUNTED)
-    for name in ("reference", "description", "notes"):
-        audit.fields_dropped[f"case.{name}"] += sum(1 for c in dataset.cases
-                                                    if getattr(c, name))
-    for name in ("address", "postcode", "uprn"):
-        audit.fields_dropped[f"case.{name}"] += sum(1 for c in dataset.cases
-                                                    if getattr(c.location, name))
+        loc = case.location
+        for name, value in (("reference", case.reference), ("description", case.description),
+                            ("notes", case.notes), ("address", loc.address),
+                            ("postcode", loc.postcode), ("uprn", loc.uprn)):
+            if value:
+                dropped[f"case.{name}"] += 1
     audit.records_out["case counted"] = len(cases)
     register.sort(key=lambda n: (n.event_date or dt.date.min, n.reference), reverse=True)
     others.sort(key=lambda n: (n.event_date or dt.date.min, n.reference), reverse=True)
@@ -352,7 +355,7 @@ def _private_values(dataset: Dataset, listed: list[Notice]) -> Sensitive:
     private: list[Case | Notice] = [*dataset.cases,
                                     *[n for n in dataset.notices
                                       if n.source not in listed_sources]]
-    addresses = [*dataset.sensitive.addresses, *(r.location.address for r in private)]
+    addresses = {*dataset.sensitive.addresses, *(r.location.address for r in private)}
     phrases = {p.upper() for a in addresses for p in address_phrases(a)}
     # A private phrase inside a published address ('119 Windmill Grove' within 'Flat 10,
     # 119 Windmill Grove') is public already.

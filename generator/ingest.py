@@ -110,8 +110,8 @@ def map_rows(table: Table, fm: FileMapping, mapping: Mapping, problems: Problems
     mapper = RowMapper(mapping, fm, table, problems)
     for canonical, header in fm.columns.items():
         if canonical in PEOPLE_FIELDS:
-            sensitive.add_person_column(canonical, (row.get(header, "")
-                                                    for _, row in table.rows))
+            sensitive.add_person_column(canonical, {row.get(header, "")
+                                                    for _, row in table.rows})
     if not mapper.check_headers():
         for row_number, _ in table.rows:
             ledger.mark(Source(table.file, row_number), Outcome.REJECTED, "column missing")

@@ -41,6 +41,17 @@ class Ledger:
         self.outcomes[source] = (outcome, reason)
         self.counts[source.file, outcome] += 1
 
+    def mark_all(self, sources: list[Source], outcome: Outcome, reason: str = "") -> None:
+        """`mark` for many rows at once (every counted case of a large export)."""
+        marked = self.outcomes
+        before = len(marked)
+        marked.update(dict.fromkeys(sources, (outcome, reason)))
+        if len(marked) != before + len(sources):
+            raise LedgerError(f"{before + len(sources) - len(marked)} of the rows marked "
+                              f"{outcome} already had an outcome, or were listed twice")
+        for file, n in Counter(source.file for source in sources).items():
+            self.counts[file, outcome] += n
+
     def summary(self) -> dict[str, dict[str, int]]:
         files = sorted(set(self.read) | {file for file, _ in self.counts})
         return {file: {"read": self.read[file],

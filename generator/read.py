@@ -163,15 +163,20 @@ def _canonical_encoding(name: str, encoding: str) -> str:
 
 
 def _detect_encoding(data: bytes) -> str:
+    return _decode_detected(data)[1]
+
+
+def _decode_detected(data: bytes) -> tuple[str, str]:
+    """The text, and the first encoding that decodes every byte."""
     if data.startswith(_UTF8_BOM):
-        return "utf-8-sig"
+        return data.decode("utf-8-sig"), "utf-8-sig"
     for candidate in ("utf-8", "cp1252"):
         try:
-            data.decode(candidate)
+            return data.decode(candidate), candidate
         except UnicodeDecodeError:
             continue
-        return candidate
-    return "latin-1"  # decodes every byte; cp1252 fails only on 0x81 0x8D 0x8F 0x90 0x9D
+    # latin-1 decodes every byte; cp1252 fails only on 0x81 0x8D 0x8F 0x90 0x9D
+    return data.decode("latin-1"), "latin-1"
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -182,8 +187,9 @@ def _line_of(data: bytes, offset: int) -> int:
 
 def _decode(name: str, data: bytes, encoding: str) -> tuple[str, str]:
     encoding = _canonical_encoding(name, encoding)
-    if encoding == "auto":
-        encoding = _detect_encoding(data)
+    if encoding == "auto":  # decoded once, by the encoding that works
+        text, encoding = _decode_detected(data)
+        return text.removeprefix("\ufeff"), encoding
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -456,8 +462,9 @@ def _rows(name: str, header: _Header, stream: Iterator[tuple[int, list[str], boo
     width = len(names)
     rows: list[tuple[int, dict[str, str]]] = []
     blank = 0
+    strip = str.strip
     for number, raw, truncated in stream:
-        cells = [c.strip() for c in raw]
+        cells = list(map(strip, raw))
         if truncated:
             problems.error(name, number, "", "", "truncated-row", "the file ends inside a "
                            "quoted value that starts on this row; the last line looks "

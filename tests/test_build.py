@@ -195,3 +195,15 @@ def test_pagefind_is_given_a_glob_of_exactly_the_pages(pages, glob):
     from generator.render import search_glob
 
     assert search_glob(pages) == glob
+
+
+@pytest.mark.parametrize(("html", "squeezed"), [
+    ("<div>\n    <p>Text</p>\n\n  </div>\n", "<div>\n<p>Text</p>\n</div>\n"),
+    ("<p>two  spaces stay</p>", "<p>two  spaces stay</p>"),
+    ("<pre>\n    code\n</pre>\n  <p>x</p>", "<pre>\n    code\n</pre>\n  <p>x</p>"),
+    ("<TEXTAREA>\n  a</TEXTAREA>", "<TEXTAREA>\n  a</TEXTAREA>"),
+])
+def test_fast_pages_drop_the_themes_indentation(html, squeezed):
+    from generator.plugin import squeeze_indentation
+
+    assert squeeze_indentation(html) == squeezed
