@@ -14,9 +14,11 @@ import gzip
 import multiprocessing as mp
 import os
 import pickle
+import queue
 import re
 import subprocess
 import sys
+import threading
 from collections import Counter
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
@@ -318,7 +320,8 @@ class ScanFailed(Exception):
 class BackgroundScanner:
     """A LeakScanner made in a process of its own, started as soon as the sensitive
     values are known: building its automaton (3 seconds at 200,000 cases) then overlaps
-    the render instead of delaying the scan. `scan` hands it files once they exist.
+    the statistics and pages instead of delaying the scan. `submit` hands it files as
+    soon as they are final, and `results` waits for what it found.
 
     The process is a fresh interpreter (`python -m generator.leakscan`) sent the values
     down a pipe. A fork of the build (over a gigabyte at the largest councils) would
@@ -328,27 +331,62 @@ class BackgroundScanner:
     def __init__(self, sensitive: Sensitive, public: list[str]):
         self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
             [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self._answers: queue.SimpleQueue[tuple[bool, object]] = queue.SimpleQueue()
+        self._pending = 0
+        # Answers are read as they come, so that a large one can never fill the pipe
+        # while this process is still writing the next batch of files into the other.
+        self._reader = threading.Thread(target=self._read_answers, name="leak scan answers",
+                                        daemon=True)
+        self._reader.start()
         self._send((sensitive, public))
 
     def _send(self, message: object) -> None:
         assert self._process is not None and self._process.stdin is not None
-        pickle.dump(message, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        self._process.stdin.flush()
-
-    def scan(self, folder: Path, files: list[Path], workers: int | None = None) -> LeakReport:
-        if self._process is None:
-            raise ScanFailed("the leak scan's process has been closed")
-        assert self._process.stdout is not None
         try:
-            self._send((folder, files, workers))
-            ok, answer = pickle.load(self._process.stdout)
-        except (EOFError, OSError, pickle.UnpicklingError):
+            pickle.dump(message, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self._process.stdin.flush()
+        except OSError:
             raise ScanFailed("the leak scan's process ended unexpectedly (out of "
                              "memory?)") from None
-        if not ok:
-            raise ScanFailed(f"the leak scan failed: {answer}")
-        assert isinstance(answer, LeakReport)
-        return answer
+
+    def _read_answers(self) -> None:
+        assert self._process is not None and self._process.stdout is not None
+        output = self._process.stdout
+        while True:
+            try:
+                self._answers.put(pickle.load(output))
+            except (EOFError, OSError, ValueError, pickle.UnpicklingError):
+                self._answers.put((False, None))  # the process has gone
+                return
+
+    def submit(self, folder: Path, files: list[Path], workers: int | None = None) -> None:
+        """Search `files` (under `folder`) with `workers` processes (default: one per
+        CPU), after the batches submitted before."""
+        if self._process is None:
+            raise ScanFailed("the leak scan's process has been closed")
+        self._send((folder, files, workers))
+        self._pending += 1
+
+    def results(self) -> LeakReport:
+        """What every batch submitted so far found, in one report."""
+        report = LeakReport()
+        while self._pending:
+            ok, answer = self._answers.get()
+            self._pending -= 1
+            if answer is None:
+                self._pending = 0
+                raise ScanFailed("the leak scan's process ended unexpectedly (out of "
+                                 "memory?)")
+            if not ok:
+                raise ScanFailed(f"the leak scan failed: {answer}")
+            assert isinstance(answer, LeakReport)
+            report.add(answer)
+            report.values_searched = answer.values_searched
+        return report
+
+    def scan(self, folder: Path, files: list[Path], workers: int | None = None) -> LeakReport:
+        self.submit(folder, files, workers)
+        return self.results()
 
     def close(self) -> None:
         if self._process is None:
@@ -362,6 +400,7 @@ class BackgroundScanner:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        self._reader.join(timeout=5)
         if process.stdout is not None:
             process.stdout.close()
 

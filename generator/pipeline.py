@@ -58,6 +58,7 @@ class Build:
     public: PublicData | None = None
     stats: Statistics | None = None
     site: GeneratedSite | None = None
+    scanner: leakscan.BackgroundScanner | None = None  # only when building a site
     leaks: leakscan.LeakReport | None = None
 
     @contextmanager
@@ -95,14 +96,15 @@ def prepare(config: Config, today: dt.date) -> Build:
     return build
 
 
-def prepare_into(build: Build, today: dt.date) -> None:
+def prepare_into(build: Build, today: dt.date, scan: bool = False) -> None:
     """`prepare`, filling a Build the caller holds, so that reports can be written from
-    whatever was found even when a stage fails part-way."""
+    whatever was found even when a stage fails part-way. With `scan`, the leak scanner
+    is started as soon as the values it looks for are known (the caller closes it)."""
     with _without_cycle_collection():
-        _prepare_stages(build, today)
+        _prepare_stages(build, today, scan)
 
 
-def _prepare_stages(build: Build, today: dt.date) -> None:
+def _prepare_stages(build: Build, today: dt.date, scan: bool) -> None:
     config = build.config
     with build.stage("load mapping and boundaries"):
         build.mapping = load_mapping(config.path(config.data.mapping))
@@ -132,6 +134,9 @@ def _prepare_stages(build: Build, today: dt.date) -> None:
                                  config.register.show_non_register,
                                  config.privacy.grid_cell_metres, load_extra_names(extra))
     build.ledger.check()
+    if scan:  # in a process of its own: its automaton builds while the pages are made
+        build.scanner = leakscan.BackgroundScanner(build.public.sensitive,
+                                                   public_values(build.public, config))
     with build.stage("statistics"):
         build.stats = compute(build.public, config, build.wards)
     with build.stage("pages"):
@@ -168,16 +173,19 @@ def pages_to_index(files: list[Path], staging: Path, site: GeneratedSite) -> lis
     return [p for p in pages if p not in fast and p != "404.html"]
 
 
-def _index_and_scan(result: Build, staging: Path,
-                    scanner: leakscan.BackgroundScanner) -> leakscan.LeakReport:
-    """Pagefind indexes the pages in its own process while the scanner's process scans
-    them for leaks; then the index Pagefind wrote is scanned too."""
+def _index_and_scan(result: Build, staging: Path, scanner: leakscan.BackgroundScanner,
+                    scanned: set[Path]) -> leakscan.LeakReport:
+    """Pagefind indexes the pages in its own process while the scanner searches every
+    file not yet submitted (`scanned`: what MkDocs wrote and nothing changes after,
+    submitted while the fast pages were being written); then the index Pagefind
+    wrote."""
     assert result.site is not None
     files = leakscan.list_files(staging, skip=SEARCH_FOLDER)
     indexing = start_search_index(staging, pages_to_index(files, staging, result.site))
     try:
         with result.stage("  leak scan of the pages"):
-            report = scanner.scan(staging, files)
+            scanner.submit(staging, [f for f in files if f not in scanned])
+            report = scanner.results()
     finally:
         try:
             with result.stage("  waiting for the search index"):
@@ -186,7 +194,9 @@ def _index_and_scan(result: Build, staging: Path,
             discard(staging)
             raise BuildFailed(f"the site could not be built: {exc}") from None
     with result.stage("  leak scan of the search index"):
-        report.add(scanner.scan(staging, leakscan.list_files(staging / SEARCH_FOLDER)))
+        index = leakscan.list_files(staging / SEARCH_FOLDER)
+        report.add(scanner.scan(staging, index))
+    report.files_scanned = len(files) + len(index)
     return report
 
 
@@ -197,29 +207,35 @@ def build(config_path: Path, mkdocs_yml: Path, site_dir: Path, reports_dir: Path
     result = Build(load_config(config_path))
     clearing = start_clearing(site_dir)
     try:
-        prepare_into(result, today)
+        prepare_into(result, today, scan=True)
         if strict and result.problems.errors:
             raise BuildFailed(f"{len(result.problems.errors)} rows have errors and "
                               "--strict is set; see reports/issues.csv")
         staging = staging_folder(site_dir)
-        assert result.public is not None
-        # Made now, in a process of its own, so that it is ready when the pages are.
-        scanner = leakscan.BackgroundScanner(result.public.sensitive,
-                                             public_values(result.public, result.config))
+        scanner = result.scanner
+        assert scanner is not None
+        scanned: set[Path] = set()
+
+        def scan_what_mkdocs_wrote(site: Path, changing: frozenset[str]) -> None:
+            final = [f for f in leakscan.list_files(site)
+                     if f.relative_to(site).as_posix() not in changing]
+            scanned.update(final)
+            scanner.submit(site, final, workers=1)  # the other CPU writes the fast pages
+
         try:
             with result.stage("render with MkDocs"):
+                prepared = prepared_for_plugin(result, today)
+                prepared.before_fast_pages = scan_what_mkdocs_wrote
                 try:
-                    render_site(prepared_for_plugin(result, today), mkdocs_yml, staging)
+                    render_site(prepared, mkdocs_yml, staging)
                 except RenderError as exc:
                     discard(staging)
                     raise BuildFailed(f"the site could not be built: {exc}") from None
             with result.stage("search index and leak scan"):
-                result.leaks = _index_and_scan(result, staging, scanner)
+                result.leaks = _index_and_scan(result, staging, scanner, scanned)
         except leakscan.ScanFailed as exc:
             discard(staging)
             raise BuildFailed(f"{exc}; the previous site has been kept") from None
-        finally:
-            scanner.close()
         if not result.leaks.clean:
             discard(staging)
             raise BuildFailed("the leak scan found personal data in the built site ("
@@ -228,6 +244,8 @@ def build(config_path: Path, mkdocs_yml: Path, site_dir: Path, reports_dir: Path
         with result.stage("publish"):
             publish(staging, site_dir, clearing)
     finally:
+        if result.scanner is not None:
+            result.scanner.close()
         clearing.join()
         reports.write_all(result, reports_dir)
         gc.unfreeze()  # last: collections resume walking what the data stages made

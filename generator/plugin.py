@@ -18,6 +18,7 @@ import logging
 import posixpath
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,10 @@ class Prepared:
     export_date_text: str = ""
     today: dt.date = field(default_factory=dt.date.today)  # for review-date warnings
     problems: Problems = field(default_factory=Problems)  # content findings go here
+    # Called once MkDocs has written its pages and files, before the fast pages are
+    # written, with the site folder and the files in it that will still change (the
+    # build starts scanning the others for leaks then).
+    before_fast_pages: Callable[[Path, frozenset[str]], None] | None = None
 
 
 class PluginOptions(MkDocsConfigBase):
@@ -144,6 +149,10 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         assert self.prepared is not None
+        if self.prepared.before_fast_pages and not self._broken:
+            skeletons = {f"{posixpath.dirname(p)}/{SKELETON}/index.html"
+                         for p in self.prepared.site.fast_pages}
+            self.prepared.before_fast_pages(Path(config.site_dir), REWRITTEN | skeletons)
         expand_skeletons(Path(config.site_dir), self.prepared.site.fast_pages,
                          config.site_url or "", self.kept if self.previewing else None)
         if not self.previewing:
@@ -158,6 +167,8 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
             self.prepared = None
 
 
+# What `expand_skeletons` changes of what MkDocs wrote, besides removing skeletons.
+REWRITTEN = frozenset({"sitemap.xml", "sitemap.xml.gz"})
 SKELETON = "__skeleton__"
 _TITLE, _DESCRIPTION, _CONTENT = "SKELETONTITLE", "SKELETONDESCRIPTION", "SKELETONCONTENT"
 SKELETON_MARKDOWN = (f'---\ntitle: "{_TITLE}"\ndescription: "{_DESCRIPTION}"\n'
