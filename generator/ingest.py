@@ -125,7 +125,7 @@ def map_rows(table: Table, fm: FileMapping, mapping: Mapping, problems: Problems
         if row_number not in bad_shape and _other_authority(row, mapping):
             ledger.mark(source, Outcome.WITHHELD, "another authority's case")
             continue
-        mapped = mapper.map_row(row_number, row)
+        mapped = mapper.map_row(source, row)
         if mapped is None or row_number in bad_shape:
             ledger.mark(source, Outcome.REJECTED)
             continue

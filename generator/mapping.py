@@ -267,6 +267,8 @@ class RowMapper:
                               if self.kinds[c] in untyped]
         self._typed_columns = [(c, h, self._converter(c, h)) for c, h in fm.columns.items()
                                if self.kinds[c] not in untyped]
+        # Required columns other than the reference (which has a check of its own).
+        self._required = [fm.columns[r] for r in REQUIRED_FIELDS[fm.key] if r != "reference"]
 
     def check_headers(self) -> bool:
         """Every mapped column must exist; name the key, the headers and the closest one."""
@@ -289,18 +291,21 @@ class RowMapper:
             ok = False
         return ok
 
-    def map_row(self, row_number: int, row: dict[str, str]) -> MappedRow | None:
+    def map_row(self, source: Source, row: dict[str, str]) -> MappedRow | None:
         """Canonical values for one row, or None when the row has an error."""
+        row_number = source.row
         before = self.problems.error_count
         values: dict[str, Any] = {canonical: row.get(header, "")
                                   for canonical, header in self._text_columns}
         for canonical, header, convert in self._typed_columns:
             value = row.get(header, "")
             values[canonical] = None if value == "" else convert(value, row_number)
-        self._check_required(values, row, row_number)
+        if (values.get("reference") or "").strip().upper() in NO_REFERENCE or not all(
+                row.get(header) for header in self._required):  # (cells are stripped)
+            self._check_required(values, row, row_number)
         if self.problems.error_count > before:
             return None
-        return MappedRow(Source(self.table.file, row_number), values, row)
+        return MappedRow(source, values, row)
 
     def _converter(self, canonical: str, header: str) -> Callable[[str, int], Any]:
         """The function that converts one column's non-blank cells, made once per file:
@@ -367,10 +372,9 @@ class RowMapper:
             self.problems.error(self.table.file, row_number, header, reference,
                                 "missing-reference",
                                 f"the reference is {shown}: every row needs its own reference")
-        for required in REQUIRED_FIELDS[self.fm.key]:
-            header = self.fm.columns[required]
+        for header in self._required:
             # A present-but-bad value has already produced its own error.
-            if required != "reference" and not row.get(header, "").strip():
+            if not row.get(header, "").strip():
                 self.problems.error(self.table.file, row_number, header, "",
                                     "missing-value", f"'{header}' is blank but required")
 
