@@ -84,20 +84,32 @@ def _run_child(code: str, cwd: Path,
 
 
 def _tree_memory_mb(pid: int) -> float:
-    """Proportional set size of `pid` and its descendants now (0 where /proc is not)."""
+    """Proportional set size of `pid` and its descendants now (0 where /proc is not).
+    A process younger than a tenth of a second is passed over (its children are not):
+    one forked a moment ago that has not yet started its own program still reports its
+    parent's memory as its own."""
     total_kb, todo = 0, [pid]
     while todo:
         current = todo.pop()
         try:
-            with open(f"/proc/{current}/smaps_rollup") as rollup:
-                total_kb += next((int(line.split()[1]) for line in rollup
-                                  if line.startswith("Pss:")), 0)
+            if current == pid or _age_seconds(current) >= 0.1:
+                with open(f"/proc/{current}/smaps_rollup") as rollup:
+                    total_kb += next((int(line.split()[1]) for line in rollup
+                                      if line.startswith("Pss:")), 0)
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     todo.extend(int(child) for child in children.read().split())
         except (OSError, ValueError):
             continue  # it has just ended
     return total_kb / 1024
+
+
+def _age_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as stat:
+        # The start time is field 22, counted after the ')' that ends the command name.
+        started = int(stat.read().rsplit(")", 1)[1].split()[19])
+    with open("/proc/uptime") as uptime:
+        return float(uptime.read().split()[0]) - started / os.sysconf("SC_CLK_TCK")
 
 
 def _gzip_kb(paths: list[Path]) -> float:

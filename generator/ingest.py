@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from .ledger import Ledger, Outcome
@@ -108,10 +109,7 @@ def map_rows(table: Table, fm: FileMapping, mapping: Mapping, problems: Problems
     """Canonical rows of one table, de-duplicated, with the ledger marked for the rest."""
     ledger.count_read(table.file, len(table.rows))
     mapper = RowMapper(mapping, fm, table, problems)
-    for canonical, header in fm.columns.items():
-        if canonical in PEOPLE_FIELDS:
-            sensitive.add_person_column(canonical, {row.get(header, "")
-                                                    for _, row in table.rows})
+    _collect_people(table, fm, sensitive)
     if not mapper.check_headers():
         for row_number, _ in table.rows:
             ledger.mark(Source(table.file, row_number), Outcome.REJECTED, "column missing")
@@ -149,6 +147,20 @@ def map_rows(table: Table, fm: FileMapping, mapping: Mapping, problems: Problems
                            "used and this row is rejected")
             ledger.mark(source, Outcome.REJECTED)
     return kept
+
+
+def _collect_people(table: Table, fm: FileMapping, sensitive: Sensitive) -> None:
+    """Every value of the personal-data columns, from every row read (rejected and
+    withheld rows too: their values can still turn up in other rows' text)."""
+    people = [(canonical, header) for canonical, header in fm.columns.items()
+              if canonical in PEOPLE_FIELDS and header in table.headers]
+    if not people:
+        return
+    cells = itemgetter(*(header for _, header in people))
+    rows = [cells(row) for _, row in table.rows]
+    columns = zip(*rows, strict=True) if len(people) > 1 else [rows]
+    for (canonical, _), values in zip(people, columns, strict=True):
+        sensitive.add_person_column(canonical, set(values))
 
 
 def _other_authority(row: dict[str, str], mapping: Mapping) -> bool:

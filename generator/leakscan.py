@@ -333,21 +333,25 @@ class BackgroundScanner:
             [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self._answers: queue.SimpleQueue[tuple[bool, object]] = queue.SimpleQueue()
         self._pending = 0
+        self._broken = False  # writing to the process failed
         # Answers are read as they come, so that a large one can never fill the pipe
         # while this process is still writing the next batch of files into the other.
         self._reader = threading.Thread(target=self._read_answers, name="leak scan answers",
                                         daemon=True)
         self._reader.start()
-        self._send((sensitive, public))
+        # The values (tens of MB at the largest councils) are written by a thread: the
+        # build goes on meanwhile, and `submit` waits for it to finish first.
+        self._sending = threading.Thread(target=self._send, args=((sensitive, public),),
+                                         name="leak scan values", daemon=True)
+        self._sending.start()
 
     def _send(self, message: object) -> None:
         assert self._process is not None and self._process.stdin is not None
         try:
             pickle.dump(message, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             self._process.stdin.flush()
-        except OSError:
-            raise ScanFailed("the leak scan's process ended unexpectedly (out of "
-                             "memory?)") from None
+        except (OSError, ValueError):  # a broken pipe, or closed by `close`
+            self._broken = True
 
     def _read_answers(self) -> None:
         assert self._process is not None and self._process.stdout is not None
@@ -364,7 +368,11 @@ class BackgroundScanner:
         CPU), after the batches submitted before."""
         if self._process is None:
             raise ScanFailed("the leak scan's process has been closed")
+        self._sending.join()
         self._send((folder, files, workers))
+        if self._broken:
+            raise ScanFailed("the leak scan's process ended unexpectedly (out of "
+                             "memory?)")
         self._pending += 1
 
     def results(self) -> LeakReport:
@@ -391,6 +399,7 @@ class BackgroundScanner:
     def close(self) -> None:
         if self._process is None:
             return
+        self._sending.join()
         process, self._process = self._process, None
         with contextlib.suppress(OSError, ValueError):
             assert process.stdin is not None

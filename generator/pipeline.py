@@ -173,13 +173,35 @@ def pages_to_index(files: list[Path], staging: Path, site: GeneratedSite) -> lis
     return [p for p in pages if p not in fast and p != "404.html"]
 
 
-def _index_and_scan(result: Build, staging: Path, scanner: leakscan.BackgroundScanner,
+def _render(result: Build, mkdocs_yml: Path, staging: Path, today: dt.date) -> set[Path]:
+    """MkDocs into `staging`. The files it writes that nothing changes afterwards are
+    handed to the leak scanner while the fast pages are being written; returns them."""
+    assert result.scanner is not None
+    scanner = result.scanner
+    scanned: set[Path] = set()
+
+    def scan_what_mkdocs_wrote(site: Path, changing: frozenset[str]) -> None:
+        final = [f for f in leakscan.list_files(site)
+                 if f.relative_to(site).as_posix() not in changing]
+        scanned.update(final)
+        scanner.submit(site, final, workers=1)  # the other CPU writes the fast pages
+
+    prepared = prepared_for_plugin(result, today)
+    prepared.before_fast_pages = scan_what_mkdocs_wrote
+    try:
+        render_site(prepared, mkdocs_yml, staging)
+    except RenderError as exc:
+        discard(staging)
+        raise BuildFailed(f"the site could not be built: {exc}") from None
+    return scanned
+
+
+def _index_and_scan(result: Build, staging: Path,
                     scanned: set[Path]) -> leakscan.LeakReport:
     """Pagefind indexes the pages in its own process while the scanner searches every
-    file not yet submitted (`scanned`: what MkDocs wrote and nothing changes after,
-    submitted while the fast pages were being written); then the index Pagefind
-    wrote."""
-    assert result.site is not None
+    file not yet handed to it (`scanned`); then the index Pagefind wrote."""
+    assert result.site is not None and result.scanner is not None
+    scanner = result.scanner
     files = leakscan.list_files(staging, skip=SEARCH_FOLDER)
     indexing = start_search_index(staging, pages_to_index(files, staging, result.site))
     try:
@@ -212,27 +234,11 @@ def build(config_path: Path, mkdocs_yml: Path, site_dir: Path, reports_dir: Path
             raise BuildFailed(f"{len(result.problems.errors)} rows have errors and "
                               "--strict is set; see reports/issues.csv")
         staging = staging_folder(site_dir)
-        scanner = result.scanner
-        assert scanner is not None
-        scanned: set[Path] = set()
-
-        def scan_what_mkdocs_wrote(site: Path, changing: frozenset[str]) -> None:
-            final = [f for f in leakscan.list_files(site)
-                     if f.relative_to(site).as_posix() not in changing]
-            scanned.update(final)
-            scanner.submit(site, final, workers=1)  # the other CPU writes the fast pages
-
         try:
             with result.stage("render with MkDocs"):
-                prepared = prepared_for_plugin(result, today)
-                prepared.before_fast_pages = scan_what_mkdocs_wrote
-                try:
-                    render_site(prepared, mkdocs_yml, staging)
-                except RenderError as exc:
-                    discard(staging)
-                    raise BuildFailed(f"the site could not be built: {exc}") from None
+                scanned = _render(result, mkdocs_yml, staging, today)
             with result.stage("search index and leak scan"):
-                result.leaks = _index_and_scan(result, staging, scanner, scanned)
+                result.leaks = _index_and_scan(result, staging, scanned)
         except leakscan.ScanFailed as exc:
             discard(staging)
             raise BuildFailed(f"{exc}; the previous site has been kept") from None

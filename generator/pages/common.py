@@ -56,7 +56,10 @@ def front_matter(meta: dict[str, object]) -> str:
     return f"---\n{lines}---\n\n"
 
 
+@cache
 def longdate(value: dt.date | None) -> str:
+    """'1 November 2026'. Cached: 20,000 register entries show 200,000 dates, of a few
+    thousand different days."""
     if value is None:
         return "not recorded"
     return f"{value.day} {value:%B %Y}"

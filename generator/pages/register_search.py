@@ -56,7 +56,10 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 def words(text: str) -> list[str]:
     """The words of `text` as the index and the search box see them."""
-    plain = _ACCENTS.sub("", unicodedata.normalize("NFKD", text)).lower()
+    if text.isascii():  # nearly always: nothing to decompose
+        plain = text.lower()
+    else:
+        plain = _ACCENTS.sub("", unicodedata.normalize("NFKD", text)).lower()
     return [w for w in _WORD.findall(plain) if len(w) > 1 or w.isdigit()]
 
 
