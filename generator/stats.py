@@ -82,6 +82,23 @@ class _Dates:
         return bisect_right(self.dates, day)
 
 
+def _by_period(cases: list[CaseFact], periods: list[Period],
+               day_of: Callable[[CaseFact], dt.date | None]) -> dict[Period, list[CaseFact]]:
+    """The cases whose `day_of` falls in each of `periods` (which do not overlap), in
+    one pass: not a pass over every case for each period."""
+    ordered = sorted(periods)
+    starts = [p.start for p in ordered]
+    found: dict[Period, list[CaseFact]] = {p: [] for p in periods}
+    for case in cases:
+        day = day_of(case)
+        if day is None:
+            continue
+        i = bisect_right(starts, day) - 1
+        if i >= 0 and day <= ordered[i].end:
+            found[ordered[i]].append(case)
+    return found
+
+
 @dataclass
 class _CaseDates:
     received: _Dates
@@ -119,8 +136,9 @@ def _timings(cases: list[CaseFact], years: list[Period], config: Config,
     rows = []
     targets = [("Log the report", None, config.charter.acknowledge_working_days)] + [
         (p.label, p.code, p.first_visit_working_days) for p in config.charter.priorities]
+    received = _by_period(cases, years, lambda c: c.received)
     for year in years:
-        in_year = [c for c in cases if year.contains(c.received)]
+        in_year = received[year]
         for label, priority, target in targets:
             if priority is None:
                 pairs = [(c.received, c.logged) for c in in_year if c.logged]
@@ -156,9 +174,9 @@ CLOSE_BANDS = ((28, "Within 4 weeks"), (91, "4 to 13 weeks"), (182, "13 to 26 we
 def _time_to_close(cases: list[CaseFact], years: list[Period], threshold: int) -> Table:
     rows = []
     counts = []
+    closed = _by_period(cases, years, lambda c: c.closed)
     for year in years:
-        durations = [(c.closed - c.received).days for c in cases
-                     if c.closed and year.contains(c.closed) and c.closed >= c.received]
+        durations = _days_open(closed[year])
         band_counts = [0] * len(CLOSE_BANDS)
         for d in durations:
             for i, (limit, _) in enumerate(CLOSE_BANDS):
@@ -173,13 +191,20 @@ def _time_to_close(cases: list[CaseFact], years: list[Period], threshold: int) -
         "time-to-close", "How long cases closed in each year had been open.", table)
 
 
+def _days_open(closed: list[CaseFact]) -> list[int]:
+    """Days from receipt to closure of closed cases (not those closed 'before' they
+    were received: a typing error)."""
+    return [(c.closed - c.received).days for c in closed
+            if c.closed and c.closed >= c.received]
+
+
 def _median_time_to_close(cases: list[CaseFact], years: list[Period], config: Config,
                           threshold: int) -> Table:
     limit = config.charter.resolve_weeks * 7
     rows = []
+    closed = _by_period(cases, years, lambda c: c.closed)
     for year in years:
-        durations = [(c.closed - c.received).days for c in cases
-                     if c.closed and year.contains(c.closed) and c.closed >= c.received]
+        durations = _days_open(closed[year])
         if len(durations) < max(threshold, 1):
             rows.append([year.label, _show(_hide_small(len(durations), threshold)), "-",
                          "-", "-"])

@@ -206,3 +206,21 @@ def test_counts_by_bisection_match_a_pass_over_every_case(pairs, start, length):
     assert dates.open_at(period.end) == sum(
         c.received <= period.end and (c.closed is None or c.closed > period.end)
         for c in cases)
+
+
+@pytest.mark.parametrize(("day", "period"), [
+    (dt.date(2024, 4, 1), "2024/25"),  # first day
+    (dt.date(2025, 3, 31), "2024/25"),  # last day
+    (dt.date(2025, 4, 1), "2025/26"),
+    (dt.date(2024, 3, 31), None),  # before the first period
+    (dt.date(2026, 4, 1), None),  # after the last
+    (None, None),
+])
+def test_cases_fall_in_the_period_holding_their_date(day, period):
+    from generator.periods import financial_year
+    from generator.stats import _by_period
+
+    years = [financial_year(dt.date(2025, 6, 1)), financial_year(dt.date(2024, 6, 1))]
+    found = _by_period([case(D(2024, 1, 1), closed=day)], years, lambda c: c.closed)
+    assert {p.label for p, cases in found.items() if cases} == ({period} if period else set())
+    assert set(found) == set(years)
