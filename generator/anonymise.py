@@ -27,6 +27,7 @@ from .model import (
     Case,
     CaseStatus,
     ClosureReason,
+    Location,
     Notice,
     NoticeType,
     Priority,
@@ -199,16 +200,19 @@ class PublicData:
 _NOTICE_TEXT = ("compliance_period", "breach_summary", "requirements", "stop_activity")
 
 
+# PublicNotice's fields taken from the notice (or, if True, from its location) under
+# the field policy; the rest are set from the notice directly.
+_COPIED_FIELDS = [(f.name, f.name in {g.name for g in dataclasses.fields(Location)})
+                  for f in dataclasses.fields(PublicNotice)
+                  if f.name not in ("reference", "notice_type", "on_register", "status")]
+
+
 def _public_notice(notice: Notice, policy: dict[str, Action], redactor: Redactor,
                    today: dt.date, audit: Audit, removed_refs: set[str]) -> PublicNotice:
     values: dict[str, object] = {}
     own_postcode = notice.location.postcode
-    for f in dataclasses.fields(PublicNotice):
-        name = f.name
-        if name in ("reference", "notice_type", "on_register", "status"):
-            continue
-        source = notice.location if hasattr(notice.location, name) else notice
-        value = getattr(source, name)
+    for name, on_location in _COPIED_FIELDS:
+        value = getattr(notice.location if on_location else notice, name)
         action = policy.get(name, D)
         if action is P:
             values[name] = tidy_address(value) if name == "address" else value
