@@ -84,15 +84,20 @@ def _run_child(code: str, cwd: Path,
 
 
 def _tree_memory_mb(pid: int) -> float:
-    """Proportional set size of `pid` and its descendants now (0 where /proc is not).
-    A process younger than a tenth of a second is passed over (its children are not):
-    one forked a moment ago that has not yet started its own program still reports its
-    parent's memory as its own."""
+    """Memory of `pid` and its descendants now (0 where /proc is not): the resident set
+    of `pid` itself, which shares no memory with them (read from its status, which does
+    not hold up the build as reading its page map would), and the proportional set size
+    of the others, so that the leak scanner's forked workers count what they share
+    once. A process younger than a tenth of a second is passed over (its children are
+    not): one forked a moment ago that has not yet started its own program still
+    reports its parent's memory as its own."""
     total_kb, todo = 0, [pid]
     while todo:
         current = todo.pop()
         try:
-            if current == pid or _age_seconds(current) >= 0.1:
+            if current == pid:
+                total_kb += _status_kb(current, "VmRSS:")
+            elif _age_seconds(current) >= 0.1:
                 with open(f"/proc/{current}/smaps_rollup") as rollup:
                     total_kb += next((int(line.split()[1]) for line in rollup
                                       if line.startswith("Pss:")), 0)
@@ -102,6 +107,11 @@ def _tree_memory_mb(pid: int) -> float:
         except (OSError, ValueError):
             continue  # it has just ended
     return total_kb / 1024
+
+
+def _status_kb(pid: int, field: str) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        return next((int(line.split()[1]) for line in status if line.startswith(field)), 0)
 
 
 def _age_seconds(pid: int) -> float:
