@@ -207,3 +207,25 @@ def test_fast_pages_drop_the_themes_indentation(html, squeezed):
     from generator.plugin import squeeze_indentation
 
     assert squeeze_indentation(html) == squeezed
+
+
+def test_a_leak_scan_that_cannot_run_fails_the_build_and_keeps_the_site(
+        project: Project, monkeypatch: pytest.MonkeyPatch):
+    """The scanner's process dying (out of memory, say) is a failed build, never a clean
+    scan: exit 1, a plain message, the previous site untouched."""
+    from generator import leakscan
+
+    assert project.build().exit_code == 0
+    before = {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()}
+    started = leakscan.BackgroundScanner.__init__
+
+    def start_then_die(self, *args):
+        started(self, *args)
+        self._process.kill()
+
+    monkeypatch.setattr(leakscan.BackgroundScanner, "__init__", start_then_die)
+    result = project.build()
+    assert result.exit_code == 1, result.output
+    assert "leak scan" in result.stderr and "ended unexpectedly" in result.stderr
+    assert "Traceback" not in result.output
+    assert {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()} == before

@@ -48,7 +48,7 @@ SQUEEZED_FIELDS = frozenset({"Reference", "Planning permission it relates to",
 STOP_WORDS = ("a", "an", "and", "at", "be", "by", "for", "from", "in", "is", "it", "of",
               "on", "or", "the", "to", "with")
 
-# The same rules as `tokens` in theme/assets/search.js (tested in the browser): accents
+# The same rules as `words` in theme/assets/search.js (tested in the browser): accents
 # dropped by decomposition, lower case, runs of a-z and 0-9, single letters dropped.
 _ACCENTS = re.compile("[\u0300-\u036f]")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -61,11 +61,6 @@ def words(text: str) -> list[str]:
     else:
         plain = _ACCENTS.sub("", unicodedata.normalize("NFKD", text)).lower()
     return [w for w in _WORD.findall(plain) if len(w) > 1 or w.isdigit()]
-
-
-def squeezed(text: str) -> str:
-    """'ENF/2021/0007' -> 'enf20210007': a reference typed without its separators."""
-    return "".join(words(text))
 
 
 @dataclass(frozen=True)
