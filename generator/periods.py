@@ -71,6 +71,13 @@ def working_days_many(starts: list[dt.date], ends: list[dt.date]) -> list[int]:
         return []
     years = [d.year for d in starts + ends]
     bank = _bank_holidays(min(years) - 1, max(years) + 1)
-    a = np.array(starts, dtype="datetime64[D]") + 1
-    b = np.array(ends, dtype="datetime64[D]") + 1
-    return np.busday_count(a, b, holidays=bank).tolist()
+    return np.busday_count(_days(starts) + 1, _days(ends) + 1, holidays=bank).tolist()
+
+
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def _days(dates: list[dt.date]) -> np.ndarray:
+    # From day numbers: numpy converts a list of date objects ten times slower.
+    return (np.array([d.toordinal() for d in dates], dtype=np.int64) - _EPOCH).astype(
+        "datetime64[D]")

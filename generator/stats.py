@@ -261,12 +261,14 @@ def _square_label(cell: str) -> str:
 
 
 def _notices_by_type(data: PublicData, years: list[Period]) -> Table:
-    types = [t for t in NoticeType if any(n.notice_type == t for n in data.notices)]
+    present = {n.notice_type for n in data.notices}
+    types = [t for t in NoticeType if t in present]
+    served = {t: _Dates(n.served for n in data.notices if n.notice_type == t)
+              for t in types}
     rows = []
     for t in types:
         row = [t.label + ("" if t.on_register else " (not on the register)")]
-        for y in years:
-            row.append(f"{sum(1 for n in data.notices if n.notice_type == t and n.served and y.contains(n.served)):,}")  # noqa: E501
+        row.extend(f"{served[t].within(y):,}" for y in years)
         rows.append(row)
     return Table("notices-by-type", "Notices served by type",
                  "Formal notices served in each financial year, by type. Quashed and "

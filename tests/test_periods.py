@@ -50,3 +50,10 @@ def test_quarters_cover_the_year_without_gaps():
 def test_working_days(start, end, expected):
     assert working_days(start, end) == expected
     assert working_days_many([start], [end]) == [expected]
+
+
+def test_working_days_of_many_intervals_are_those_of_each():
+    starts = [D(1999, 12, 31) + dt.timedelta(days=7 * i) for i in range(400)]
+    ends = [s + dt.timedelta(days=i % 40) for i, s in enumerate(starts)]
+    assert working_days_many(starts, ends) == [working_days(s, e)
+                                               for s, e in zip(starts, ends, strict=True)]

@@ -224,3 +224,28 @@ def test_cases_fall_in_the_period_holding_their_date(day, period):
     found = _by_period([case(D(2024, 1, 1), closed=day)], years, lambda c: c.closed)
     assert {p.label for p, cases in found.items() if cases} == ({period} if period else set())
     assert set(found) == set(years)
+
+
+def test_notices_served_by_type_and_financial_year(setup):
+    from generator.anonymise import NoticeFact
+    from generator.model import NoticeType
+
+    def notice(kind, served):
+        return NoticeFact(kind, served, "E05099001", None, None, None)
+
+    notices = [notice(NoticeType.ENFORCEMENT_NOTICE, D(2025, 4, 1)),  # first day of 2025/26
+               notice(NoticeType.ENFORCEMENT_NOTICE, D(2026, 3, 31)),  # its last day
+               notice(NoticeType.ENFORCEMENT_NOTICE, D(2026, 4, 1)),
+               notice(NoticeType.STOP_NOTICE, D(2026, 9, 30)),
+               notice(NoticeType.STOP_NOTICE, None)]  # never served: counted nowhere
+    config, wards = setup
+    data = PublicData(export_date=D(2026, 9, 30), register=[], other_notices=[],
+                      cases=CASES, notices=notices, sensitive=Sensitive(), audit=Audit())
+    table = next(t for t in compute(data, config, wards).tables
+                 if t.slug == "notices-by-type")
+    years = table.header[1:]
+    by_type = {r[0]: dict(zip(years, r[1:], strict=True)) for r in table.rows}
+    assert by_type[NoticeType.ENFORCEMENT_NOTICE.label]["2025/26"] == "2"
+    assert by_type[NoticeType.ENFORCEMENT_NOTICE.label]["2026/27"] == "1"
+    assert by_type[NoticeType.STOP_NOTICE.label]["2026/27"] == "1"
+    assert len(by_type) == 2  # types without a notice get no row
