@@ -20,11 +20,11 @@ import subprocess
 import sys
 import threading
 from collections import Counter
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 import ahocorasick
 
@@ -222,7 +222,10 @@ def pieces(text: str) -> set[str]:
 
 
 def _read(path: Path) -> str:
-    data = path.read_bytes()
+    return _decoded(path.read_bytes())
+
+
+def _decoded(data: bytes) -> str:
     if data[:2] == b"\x1f\x8b":  # gzip: sitemap.xml.gz, the search index's fragments
         with contextlib.suppress(OSError, EOFError):
             data = gzip.decompress(data)
@@ -250,14 +253,20 @@ BLOCK = 250  # files a worker searches in order, each against the one before
 
 def _scan_block(task: tuple[LeakScanner, Path, list[Path], bool]) -> Counter[str]:
     scanner, folder, files, incremental = task
+    return _scan_texts(scanner, ((path.relative_to(folder).as_posix(), _read(path))
+                                 for path in files), incremental)
+
+
+def _scan_texts(scanner: LeakScanner, texts: Iterable[tuple[str, str]],
+                incremental: bool) -> Counter[str]:
+    """Hits in (name, text) pairs, as "name: kind" -> count."""
     hits: Counter[str] = Counter()
     known: set[str] = set()
-    for path in files:
-        text = _read(path)
+    for name, text in texts:
         # Files in sorted order: the register's entries follow one another, so each is
         # compared with the entry before it and only the pieces that differ are searched.
         for kind, n in scanner.scan_text(text, known).items():
-            hits[f"{path.relative_to(folder).as_posix()}: {kind}"] += n
+            hits[f"{name}: {kind}"] += n
         if incremental:
             known = pieces(text)
     return hits
@@ -307,6 +316,19 @@ def scan_files(scanner: LeakScanner, folder: Path, files: list[Path],
     return report
 
 
+def scan_contents(scanner: LeakScanner, contents: dict[str, bytes]) -> LeakReport:
+    """Search files before they are written: `contents` maps each one's path in the
+    site to its bytes. Whoever writes them must write exactly these bytes, or scan the
+    written files again (pipeline.py checks)."""
+    report = LeakReport(values_searched=scanner.values, files_scanned=len(contents))
+    for incremental in (True, False):  # the second pass names every file, as above
+        report.hits = _scan_texts(scanner, ((name, _decoded(contents[name]))
+                                            for name in sorted(contents)), incremental)
+        if not report.hits:
+            break
+    return report
+
+
 def scan(folder: Path, sensitive: Sensitive, public: list[str] | None = None,
          workers: int | None = None) -> LeakReport:
     """Search every file under `folder`."""
@@ -320,10 +342,11 @@ class ScanFailed(Exception):
 class BackgroundScanner:
     """A LeakScanner made in a process of its own, started as soon as the sensitive
     values are known: building its automaton (3 seconds at 200,000 cases) then overlaps
-    the statistics and pages instead of delaying the scan. `submit` hands it files as
-    soon as they are final, and `results` waits for what it found.
+    the statistics and pages instead of delaying the scan. `submit` and
+    `submit_contents` hand it work as soon as it is final, `busy` says whether it is
+    still working, and `results` waits for what it found.
 
-    The process is a fresh interpreter (`python -m generator.leakscan`) sent the values
+    The process is a fresh interpreter (`python -m generator.leakscan`) sent its work
     down a pipe. A fork of the build (over a gigabyte at the largest councils) would
     make every page the build then writes to a copy, which slowed the render by half;
     multiprocessing's 'spawn' would run the caller's script again in the child."""
@@ -332,26 +355,36 @@ class BackgroundScanner:
         self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
             [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self._answers: queue.SimpleQueue[tuple[bool, object]] = queue.SimpleQueue()
-        self._pending = 0
+        self._pending = 0  # work sent whose answer `results` has not taken
         self._broken = False  # writing to the process failed
         # Answers are read as they come, so that a large one can never fill the pipe
-        # while this process is still writing the next batch of files into the other.
+        # while this process is still writing more work into the other.
         self._reader = threading.Thread(target=self._read_answers, name="leak scan answers",
                                         daemon=True)
         self._reader.start()
-        # The values (tens of MB at the largest councils) are written by a thread: the
-        # build goes on meanwhile, and `submit` waits for it to finish first.
-        self._sending = threading.Thread(target=self._send, args=((sensitive, public),),
-                                         name="leak scan values", daemon=True)
-        self._sending.start()
+        # Work (the values first, then files' contents: tens of MB at the largest
+        # councils) is pickled here and written by a thread, so the build goes on while
+        # the process is busy and not reading. Pickling in that thread instead would
+        # hand the interpreter back and forth between it and the build for every pipe's
+        # worth written: 12 MB of values took 3 s to send that way, and slowed the build.
+        _widen_pipe(self._process.stdin)
+        self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._outbox.put(pickle.dumps((sensitive, public), protocol=pickle.HIGHEST_PROTOCOL))
+        self._sender = threading.Thread(target=self._send_all, name="leak scan work",
+                                        daemon=True)
+        self._sender.start()
 
-    def _send(self, message: object) -> None:
+    def _send_all(self) -> None:
         assert self._process is not None and self._process.stdin is not None
-        try:
-            pickle.dump(message, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            self._process.stdin.flush()
-        except (OSError, ValueError):  # a broken pipe, or closed by `close`
-            self._broken = True
+        requests = self._process.stdin
+        while (message := self._outbox.get()) is not None:
+            if self._broken:
+                continue  # the process has gone: drain until `close`
+            try:
+                requests.write(message)
+                requests.flush()
+            except (OSError, ValueError):  # a broken pipe
+                self._broken = True
 
     def _read_answers(self) -> None:
         assert self._process is not None and self._process.stdout is not None
@@ -363,28 +396,37 @@ class BackgroundScanner:
                 self._answers.put((False, None))  # the process has gone
                 return
 
-    def submit(self, folder: Path, files: list[Path], workers: int | None = None) -> None:
-        """Search `files` (under `folder`) with `workers` processes (default: one per
-        CPU), after the batches submitted before."""
+    def _queue(self, message: object) -> None:
         if self._process is None:
             raise ScanFailed("the leak scan's process has been closed")
-        self._sending.join()
-        self._send((folder, files, workers))
         if self._broken:
-            raise ScanFailed("the leak scan's process ended unexpectedly (out of "
-                             "memory?)")
+            raise ScanFailed(_GONE)
+        self._outbox.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
         self._pending += 1
 
+    def submit(self, folder: Path, files: list[Path], workers: int | None = None) -> None:
+        """Search `files` (under `folder`) with `workers` processes (default: one per
+        CPU), after the work submitted before."""
+        self._queue(("files", folder, files, workers))
+
+    def submit_contents(self, contents: dict[str, bytes]) -> None:
+        """Search files not yet written (`scan_contents`), after the work submitted
+        before. The bytes are sent at once: later changes to `contents` are not seen."""
+        self._queue(("contents", dict(contents)))
+
+    def busy(self) -> bool:
+        """Whether work submitted has not been answered yet."""
+        return self._answers.qsize() < self._pending
+
     def results(self) -> LeakReport:
-        """What every batch submitted so far found, in one report."""
+        """What all the work submitted so far found, in one report."""
         report = LeakReport()
         while self._pending:
             ok, answer = self._answers.get()
             self._pending -= 1
             if answer is None:
                 self._pending = 0
-                raise ScanFailed("the leak scan's process ended unexpectedly (out of "
-                                 "memory?)")
+                raise ScanFailed(_GONE)
             if not ok:
                 raise ScanFailed(f"the leak scan failed: {answer}")
             assert isinstance(answer, LeakReport)
@@ -399,7 +441,8 @@ class BackgroundScanner:
     def close(self) -> None:
         if self._process is None:
             return
-        self._sending.join()
+        self._outbox.put(None)
+        self._sender.join()
         process, self._process = self._process, None
         with contextlib.suppress(OSError, ValueError):
             assert process.stdin is not None
@@ -414,9 +457,22 @@ class BackgroundScanner:
             process.stdout.close()
 
 
+def _widen_pipe(pipe: IO[bytes] | None) -> None:
+    """Let the pipe hold 1 MB, not 64 KB: fewer turns between the writing thread and the
+    build (Linux only; elsewhere the pipe stays as it is)."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        import fcntl
+
+        assert pipe is not None
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+
+
+_GONE = "the leak scan's process ended unexpectedly (out of memory?)"
+
+
 def _serve(requests: BinaryIO, answers: BinaryIO) -> None:
-    """The scanner process: build the scanner from the first message, then scan each
-    batch of files it is sent until its input ends. Failures are answered, not raised:
+    """The scanner process: build the scanner from the first message, then do each
+    piece of work it is sent until its input ends. Failures are answered, not raised:
     the build reports them."""
     sensitive, public = pickle.load(requests)
     try:
@@ -426,13 +482,18 @@ def _serve(requests: BinaryIO, answers: BinaryIO) -> None:
         scanner, failure = None, f"{type(exc).__name__}: {exc}"
     while True:
         try:
-            folder, files, workers = pickle.load(requests)
+            work = pickle.load(requests)
         except EOFError:
             return
         try:
             if scanner is None:
                 raise RuntimeError(failure)
-            answer: tuple[bool, object] = (True, scan_files(scanner, folder, files, workers))
+            if work[0] == "contents":
+                report = scan_contents(scanner, work[1])
+            else:
+                _, folder, files, workers = work
+                report = scan_files(scanner, folder, files, workers)
+            answer: tuple[bool, object] = (True, report)
         except Exception as exc:
             answer = (False, f"{type(exc).__name__}: {exc}")
         pickle.dump(answer, answers, protocol=pickle.HIGHEST_PROTOCOL)

@@ -25,7 +25,7 @@ from .locate import locate
 from .mapping import Mapping, load_mapping
 from .pages.common import GeneratedSite
 from .pages.home import page_context
-from .pages.site import generate_pages
+from .pages.site import generate_other_pages, generate_register
 from .plugin import Prepared, fast_page_output
 from .problems import Problems
 from .publish import discard, publish, staging_folder, start_clearing
@@ -59,6 +59,7 @@ class Build:
     stats: Statistics | None = None
     site: GeneratedSite | None = None
     scanner: leakscan.BackgroundScanner | None = None  # only when building a site
+    scanned_early: dict[str, bytes] = field(default_factory=dict)  # files sent as bytes
     leaks: leakscan.LeakReport | None = None
 
     @contextmanager
@@ -137,10 +138,16 @@ def _prepare_stages(build: Build, today: dt.date, scan: bool) -> None:
     if scan:  # in a process of its own: its automaton builds while the pages are made
         build.scanner = leakscan.BackgroundScanner(build.public.sensitive,
                                                    public_values(build.public, config))
+    build.site = GeneratedSite()
+    with build.stage("register pages"):
+        generate_register(build.site, build.public, config, build.wards)
+    if build.scanner:  # its downloads and data, searched from here until MkDocs is done
+        build.scanned_early = dict(build.site.files)
+        build.scanner.submit_contents(build.scanned_early)
     with build.stage("statistics"):
         build.stats = compute(build.public, config, build.wards)
-    with build.stage("pages"):
-        build.site = generate_pages(build.public, build.stats, config, build.wards)
+    with build.stage("other pages"):
+        generate_other_pages(build.site, build.public, build.stats, config, build.wards)
 
 
 def public_values(public: PublicData, config: Config) -> list[str]:
@@ -173,21 +180,44 @@ def pages_to_index(files: list[Path], staging: Path, site: GeneratedSite) -> lis
     return [p for p in pages if p not in fast and p != "404.html"]
 
 
+STREAMED_FILES = 1000  # fast pages handed to the scanner at once while others are written
+
+
 def _render(result: Build, mkdocs_yml: Path, staging: Path, today: dt.date) -> set[Path]:
-    """MkDocs into `staging`. The files it writes that nothing changes afterwards are
-    handed to the leak scanner while the fast pages are being written; returns them."""
+    """MkDocs into `staging`, with the leak scanner kept busy on the other CPU: the
+    files MkDocs wrote that nothing changes afterwards are handed to it before the fast
+    pages are written, and the fast pages as they are written, whenever it has caught
+    up (what is left at the end is searched with every CPU). Returns the files handed
+    over, and those written exactly as the scanner was sent them before the render."""
     assert result.scanner is not None
-    scanner = result.scanner
+    scanner, early = result.scanner, result.scanned_early
     scanned: set[Path] = set()
+    waiting: list[Path] = []
 
     def scan_what_mkdocs_wrote(site: Path, changing: frozenset[str]) -> None:
-        final = [f for f in leakscan.list_files(site)
-                 if f.relative_to(site).as_posix() not in changing]
+        final = []
+        for file in leakscan.list_files(site):
+            name = file.relative_to(site).as_posix()
+            if name in changing:
+                continue
+            if name in early and file.read_bytes() == early[name]:
+                scanned.add(file)  # searched already, from the same bytes
+            else:
+                final.append(file)
         scanned.update(final)
         scanner.submit(site, final, workers=1)  # the other CPU writes the fast pages
 
+    def scan_fast_pages(files: list[Path]) -> None:
+        waiting.extend(files)
+        if not scanner.busy():  # a little at a time: the rest waits for both CPUs
+            batch = waiting[:STREAMED_FILES]
+            del waiting[:STREAMED_FILES]
+            scanner.submit(staging, batch, workers=1)
+            scanned.update(batch)
+
     prepared = prepared_for_plugin(result, today)
     prepared.before_fast_pages = scan_what_mkdocs_wrote
+    prepared.fast_pages_written = scan_fast_pages
     try:
         render_site(prepared, mkdocs_yml, staging)
     except RenderError as exc:

@@ -56,6 +56,9 @@ class Prepared:
     # written, with the site folder and the files in it that will still change (the
     # build starts scanning the others for leaks then).
     before_fast_pages: Callable[[Path, frozenset[str]], None] | None = None
+    # Called with the fast pages' files as they are written, a few hundred at a time
+    # (the build scans them meanwhile).
+    fast_pages_written: Callable[[list[Path]], None] | None = None
 
 
 class PluginOptions(MkDocsConfigBase):
@@ -154,7 +157,8 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
                          for p in self.prepared.site.fast_pages}
             self.prepared.before_fast_pages(Path(config.site_dir), REWRITTEN | skeletons)
         expand_skeletons(Path(config.site_dir), self.prepared.site.fast_pages,
-                         config.site_url or "", self.kept if self.previewing else None)
+                         config.site_url or "", self.kept if self.previewing else None,
+                         None if self._broken else self.prepared.fast_pages_written)
         if not self.previewing:
             self.prepared = None  # MkDocs keeps this instance: never reuse a build's data
             self.kept = KeptFastPages()
@@ -170,18 +174,21 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
 # What `expand_skeletons` changes of what MkDocs wrote, besides removing skeletons.
 REWRITTEN = frozenset({"sitemap.xml", "sitemap.xml.gz"})
 SKELETON = "__skeleton__"
+WRITTEN_BATCH = 250  # as many as the leak scan searches in one block
 _TITLE, _DESCRIPTION, _CONTENT = "SKELETONTITLE", "SKELETONDESCRIPTION", "SKELETONCONTENT"
 SKELETON_MARKDOWN = (f'---\ntitle: "{_TITLE}"\ndescription: "{_DESCRIPTION}"\n'
                      f"hide: [toc]\n---\n\n{_CONTENT}\n")
 
 
 def expand_skeletons(site_dir: Path, pages: dict[str, FastPage], site_url: str,
-                     kept: KeptFastPages | None = None) -> None:
+                     kept: KeptFastPages | None = None,
+                     written: Callable[[list[Path]], None] | None = None) -> None:
     """Write every fast page by filling in its folder's skeleton, then remove the
     skeletons from the site and the sitemap. Pages in one folder share their relative
     links, so only the title, description, address and content differ. With `kept`
     (previewing), a folder whose pages and skeleton are unchanged since the last
-    rebuild is put back as it was instead of being written again."""
+    rebuild is put back as it was instead of being written again. `written` is told
+    the files written, WRITTEN_BATCH at a time."""
     by_folder: dict[str, list[tuple[str, FastPage]]] = {}
     for path, page in pages.items():
         by_folder.setdefault(posixpath.dirname(path), []).append((path, page))
@@ -200,8 +207,11 @@ def expand_skeletons(site_dir: Path, pages: dict[str, FastPage], site_url: str,
             digest = _digest(head, tail, members) if kept else ""
             if not (kept and kept.put_back(site_dir, folder, digest)):
                 skeleton = _Skeleton(head, tail, skeleton_url)
-                for path, page in members:
-                    skeleton.write(site_dir, path, page)
+                for start in range(0, len(members), WRITTEN_BATCH):
+                    batch = [skeleton.write(site_dir, path, page)
+                             for path, page in members[start:start + WRITTEN_BATCH]]
+                    if written:
+                        written(batch)
                 if kept:
                     kept.written(folder, digest)
             sitemap_urls[skeleton_url] = [
@@ -223,7 +233,7 @@ class _Skeleton:
         self.head = placeholders.split(head)  # text, placeholder, text, ...
         self.tail = placeholders.split(tail)
 
-    def write(self, site_dir: Path, path: str, page: FastPage) -> None:
+    def write(self, site_dir: Path, path: str, page: FastPage) -> Path:
         output = fast_page_output(path)
         values = {_TITLE: html.escape(page.title, quote=True),
                   _DESCRIPTION: html.escape(page.description, quote=True),
@@ -232,6 +242,7 @@ class _Skeleton:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(_filled(self.head, values) + page.body + _filled(self.tail, values),
                        encoding="utf-8")
+        return out
 
 
 def _filled(pieces: list[str], values: dict[str, str]) -> str:

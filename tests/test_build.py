@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import csv
 import filecmp
 import json
@@ -229,3 +230,74 @@ def test_a_leak_scan_that_cannot_run_fails_the_build_and_keeps_the_site(
     assert "leak scan" in result.stderr and "ended unexpectedly" in result.stderr
     assert "Traceback" not in result.output
     assert {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()} == before
+
+
+def _record_scan(monkeypatch: pytest.MonkeyPatch) -> dict:
+    """What the build hands its leak scanner: files from disk (relative names, each
+    time handed over) and files' bytes sent before they are written."""
+    from generator import leakscan
+
+    seen: dict = {"from disk": [], "as bytes": {}}
+    submit, submit_contents = (leakscan.BackgroundScanner.submit,
+                               leakscan.BackgroundScanner.submit_contents)
+
+    def record_files(self, folder, files, workers=None):
+        seen["from disk"] += [f.relative_to(folder).as_posix() for f in files]
+        return submit(self, folder, files, workers)
+
+    def record_contents(self, contents):
+        seen["as bytes"].update(contents)
+        return submit_contents(self, contents)
+
+    monkeypatch.setattr(leakscan.BackgroundScanner, "submit", record_files)
+    monkeypatch.setattr(leakscan.BackgroundScanner, "submit_contents", record_contents)
+    return seen
+
+
+def _published(project: Project) -> dict[str, bytes]:
+    from generator.leakscan import list_files
+
+    return {p.relative_to(project.site).as_posix(): p.read_bytes()
+            for p in list_files(project.site)}
+
+
+@pytest.mark.parametrize("scanner_keeps_up", [True, False])
+def test_every_published_file_is_searched_once_as_it_was_published(
+        project: Project, monkeypatch: pytest.MonkeyPatch, scanner_keeps_up: bool):
+    """The scanner is handed the downloads as bytes before MkDocs writes them, MkDocs'
+    files before the fast pages are written, and the fast pages while they are written
+    whenever it has caught up (or all at the end). Whatever the timing, every file of
+    the site is searched once: from disk, or from exactly the bytes published."""
+    from generator import leakscan
+
+    monkeypatch.setattr(leakscan.BackgroundScanner, "busy", lambda self: not scanner_keeps_up)
+    seen = _record_scan(monkeypatch)
+    assert project.build().exit_code == 0
+    published = _published(project)
+    from_disk = collections.Counter(seen["from disk"])
+    assert max(from_disk.values()) == 1
+    as_bytes = {name for name in seen["as bytes"] if name not in from_disk}
+    assert "downloads/register.csv" in as_bytes
+    assert {name: published[name] for name in as_bytes} == {
+        name: seen["as bytes"][name] for name in as_bytes}
+    assert set(published) == set(from_disk) | as_bytes
+
+
+def test_a_file_published_unlike_the_bytes_searched_is_searched_again(
+        project: Project, monkeypatch: pytest.MonkeyPatch):
+    """Should a later stage change a download after its bytes were sent to the scanner,
+    the file as written is searched."""
+    from generator import pipeline
+
+    other_pages = pipeline.generate_other_pages
+
+    def and_change_a_download(site, *args):
+        other_pages(site, *args)
+        site.files["downloads/register.csv"] += b"\n"
+
+    monkeypatch.setattr(pipeline, "generate_other_pages", and_change_a_download)
+    seen = _record_scan(monkeypatch)
+    assert project.build().exit_code == 0
+    assert "downloads/register.csv" in seen["as bytes"]
+    assert seen["from disk"].count("downloads/register.csv") == 1
+    assert "downloads/register.json" not in seen["from disk"]  # unchanged: not again

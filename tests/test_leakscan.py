@@ -3,6 +3,7 @@ does not share with the file before it finds exactly what a whole search finds."
 
 from __future__ import annotations
 
+import gzip
 import itertools
 from pathlib import Path
 
@@ -120,6 +121,21 @@ def test_forked_workers_find_what_one_process_finds(tmp_path: Path):
     assert dict(scan(tmp_path, SENSITIVE, workers=2).hits) == expected
 
 
+def test_contents_are_searched_as_the_files_they_become(tmp_path: Path):
+    """Bytes searched before they are written give the report the files would."""
+    from generator.leakscan import LeakScanner, list_files, scan_contents
+
+    for i in range(3):  # one value in a shared part: every file must still be named
+        (tmp_path / f"page-{i}.html").write_text(CHROME + "<p>7 Canary Row</p>" + FOOTER)
+    (tmp_path / "map.js.gz").write_bytes(gzip.compress(b"var p = '07700 900123';"))
+    contents = {p.name: p.read_bytes() for p in list_files(tmp_path)}
+    report = scan_contents(LeakScanner(SENSITIVE), contents)
+    assert dict(report.hits) == dict(scan(tmp_path, SENSITIVE).hits) == {
+        "page-0.html: address": 1, "page-1.html: address": 1, "page-2.html: address": 1,
+        "map.js.gz: phone": 1}
+    assert report.files_scanned == 4
+
+
 def test_the_scanner_process_finds_what_this_process_finds(tmp_path: Path):
     """The build's scanner runs in a process of its own, sent the values once and then
     each batch of files; its report is the same as a scan here."""
@@ -138,6 +154,14 @@ def test_the_scanner_process_finds_what_this_process_finds(tmp_path: Path):
             "entry-1/index.html: address": 1}
         assert report.files_scanned == 4
         assert scanner.scan(tmp_path, [tmp_path / "clean.html"]).clean
+        # Files not yet written are searched from their bytes, named by their path.
+        contents = {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in files}
+        scanner.submit_contents(contents)
+        scanner.submit_contents({"downloads/register.csv": b"ref,address\n1,7 Canary Row\n"})
+        both = scanner.results()
+        assert dict(both.hits) == {"entry-1/index.html: address": 1,
+                                   "downloads/register.csv: address": 1}
+        assert both.files_scanned == 5 and not scanner.busy()
         missing = scanner.scan  # a file that vanished is a failure, not a clean scan
         with pytest.raises(ScanFailed, match="FileNotFoundError"):
             missing(tmp_path, [tmp_path / "gone.html"])
