@@ -389,9 +389,9 @@ def location_from(values: dict[str, Any]) -> Location:
 
 
 def people_from(values: dict[str, Any]) -> People:
-    if not any(values.get(name) for name in PEOPLE_FIELDS):
-        return NOBODY
-    return People(**{name: values.get(name) or "" for name in PEOPLE_FIELDS})
+    # In People's field order (tested): positional, as 200,000 cases need it quick.
+    found = [values.get(name) or "" for name in PEOPLE_FIELDS]
+    return People(*found) if any(found) else NOBODY
 
 
 NOBODY = People()

@@ -95,3 +95,11 @@ def test_quick_init_refuses_what_it_cannot_do():
 
     with pytest.raises(TypeError, match="__post_init__"):
         quick_init(Checked)
+
+
+def test_people_are_made_from_their_fields_in_order():
+    from generator.mapping import PEOPLE_FIELDS, people_from
+
+    assert list(PEOPLE_FIELDS) == [f.name for f in dataclasses.fields(People)]
+    assert people_from({"officer_name": "A Person"}) == People(officer_name="A Person")
+    assert people_from({"officer_name": ""}) is people_from({}) == People()
