@@ -32,7 +32,6 @@ from .model import (
     Notice,
     NoticeType,
     Priority,
-    quick_init,
 )
 from .redact import Redactor
 from .tidy import tidy_address
@@ -113,7 +112,6 @@ def build_policy(overrides: dict[str, dict[str, str]]) -> dict[str, dict[str, Ac
     return policy
 
 
-@quick_init
 @dataclass(frozen=True)
 class PublicNotice:
     """A notice as it may be published. Dropped fields are empty."""
@@ -152,7 +150,6 @@ class PublicNotice:
         return self.served or self.issued
 
 
-@quick_init
 @dataclass(frozen=True)
 class CaseFact:
     """A case reduced to what statistics need. Never rendered on its own."""
@@ -169,7 +166,6 @@ class CaseFact:
     grid_cell: str = ""
 
 
-@quick_init
 @dataclass(frozen=True)
 class NoticeFact:
     """Any notice (register or not, never a removed one), for counts only."""

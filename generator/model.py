@@ -11,46 +11,12 @@ a data officer must fix.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
 Record = TypeVar("Record")
-
-
-def quick_init(cls: type[Record]) -> type[Record]:
-    """Give a frozen dataclass an __init__ that fills the new instance's attributes in
-    one step, with the same parameters and defaults. The one dataclasses writes sets
-    each field through object.__setattr__, which made 200,000 cases three times slower
-    to create. The instances are as frozen as before."""
-    if hasattr(cls, "__post_init__") or hasattr(cls, "__slots__"):
-        raise TypeError(f"{cls.__name__}: quick_init does not run __post_init__ or "
-                        "fill slots")
-    namespace: dict[str, Any] = {"MISSING": dataclasses.MISSING}
-    params, factories, names = [], [], []
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if not f.init or f.kw_only:
-            raise TypeError(f"{cls.__name__}.{f.name}: quick_init needs plain fields")
-        names.append(f.name)
-        if f.default is not dataclasses.MISSING:
-            namespace[f"default_{f.name}"] = f.default
-            params.append(f"{f.name}=default_{f.name}")
-        elif f.default_factory is not dataclasses.MISSING:
-            namespace[f"factory_{f.name}"] = f.default_factory
-            params.append(f"{f.name}=MISSING")
-            factories.append(f"    if {f.name} is MISSING:\n"
-                             f"        {f.name} = factory_{f.name}()\n")
-        else:
-            params.append(f.name)
-    source = (f"def __init__(self, {', '.join(params)}):\n" + "".join(factories)
-              + f"    self.__dict__.update({', '.join(f'{n}={n}' for n in names)})\n")
-    exec(source, namespace)  # noqa: S102 - code made from the field names above
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    cls.__init__ = init  # type: ignore[method-assign]
-    return cls
 
 
 def evolve(record: Record, **changes: Any) -> Record:
@@ -61,7 +27,6 @@ def evolve(record: Record, **changes: Any) -> Record:
     return copy
 
 
-@quick_init
 @dataclass(frozen=True, order=True)
 class Source:
     """Where a record came from: the file name and the row number a spreadsheet shows."""
@@ -248,7 +213,6 @@ APPEAL_OUTCOME_LABELS: dict[AppealOutcome, str] = {
 }
 
 
-@quick_init
 @dataclass(frozen=True)
 class Location:
     """Where a record is. For a non-register case only `ward` ever leaves anonymisation."""
@@ -267,7 +231,6 @@ class Location:
         return self.latitude is not None and self.longitude is not None
 
 
-@quick_init
 @dataclass(frozen=True)
 class People:
     """Personal details held by the back office. Never published, only used to redact and
@@ -291,7 +254,6 @@ class People:
         return [v for v in vars(self).values() if v]
 
 
-@quick_init
 @dataclass(frozen=True)
 class Case:
     reference: str
@@ -310,7 +272,6 @@ class Case:
     people: People = field(default_factory=People)
 
 
-@quick_init
 @dataclass(frozen=True)
 class Notice:
     reference: str
