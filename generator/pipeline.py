@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import leakscan, reports
-from .anonymise import PublicData, anonymise, build_policy, load_extra_names
+from .anonymise import (
+    PublicData,
+    anonymise,
+    build_policy,
+    load_extra_names,
+    private_values,
+)
 from .config import Config, load_config
 from .geo import WardMap, load_wards
 from .ingest import Dataset, InputFilesError, ingest
@@ -131,13 +137,15 @@ def _prepare_stages(build: Build, today: dt.date, scan: bool) -> None:
     with build.stage("anonymise"):
         extra = config.path(config.privacy.extra_names) if config.privacy.extra_names \
             else None
-        build.public = anonymise(dataset, policy, build.ledger,
+        private = private_values(dataset, config.register.show_non_register)
+        if scan:  # in a process of its own: its automaton builds while text is redacted
+            build.scanner = leakscan.BackgroundScanner(private)
+        build.public = anonymise(dataset, private, policy, build.ledger,
                                  config.register.show_non_register,
                                  config.privacy.grid_cell_metres, load_extra_names(extra))
     build.ledger.check()
-    if scan:  # in a process of its own: its automaton builds while the pages are made
-        build.scanner = leakscan.BackgroundScanner(build.public.sensitive,
-                                                   public_values(build.public, config))
+    if build.scanner:
+        build.scanner.allow(public_values(build.public, config))
     build.site = GeneratedSite()
     with build.stage("register pages"):
         generate_register(build.site, build.public, config, build.wards)
