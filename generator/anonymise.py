@@ -274,22 +274,14 @@ def _listed(notice: Notice, show_non_register: bool) -> bool:
                                   and notice.notice_type not in NEVER_LISTED)
 
 
-def private_values(dataset: Dataset, show_non_register: bool) -> Sensitive:
-    """Every value from the export that must not appear on the site (see
-    `_private_values`): known before any text is redacted, so that free text cannot
-    carry a private address or reference onto the site."""
-    return _private_values(dataset, [n for n in dataset.notices
-                                     if _listed(n, show_non_register)])
-
-
-def anonymise(dataset: Dataset, sensitive: Sensitive, policy: dict[str, dict[str, Action]],
-              ledger: Ledger, show_non_register: bool, grid_metres: int,
-              extra_names: list[str]) -> PublicData:
-    """What may be published of `dataset`, with `sensitive` (`private_values`) redacted
-    from its free text."""
+def anonymise(dataset: Dataset, policy: dict[str, dict[str, Action]], ledger: Ledger,
+              show_non_register: bool, grid_metres: int, extra_names: list[str]) -> PublicData:
     audit = Audit()
     today = dataset.export_date
     listed = [n for n in dataset.notices if _listed(n, show_non_register)]
+    # What must not be published is known before any text is redacted, so that free
+    # text cannot carry a private address or reference onto the site.
+    sensitive = _private_values(dataset, listed)
     redactor = Redactor(sorted(dataset.sensitive.names | set(extra_names)),
                         addresses=sorted(sensitive.addresses),
                         references=sorted(sensitive.references))

@@ -145,20 +145,11 @@ class LeakScanner:
         # in whole texts, the rest piece by piece (see `scan_text`).
         self.automaton = _automaton({w: k for w, k in words.items() if TAG not in w})
         self.across_tags = _automaton({w: k for w, k in words.items() if TAG in w})
-        self._words = len(words)
-        self.allow(public or [])
-
-    def allow(self, public: list[str]) -> None:
-        """Take `public` as the values published lawfully (instead of any given
-        before): the build knows them only once the text is redacted, seconds after
-        the values to search for."""
         self.allowed: frozenset[str] = frozenset()
         if public:
             self.allowed = frozenset(self.scan_values("\n".join(public)))
-        allowed_words = sum(1 for needle in self.allowed if any(
-            automaton is not None and automaton.exists(needle)
-            for automaton in (self.automaton, self.across_tags)))
-        self.values = self._words - allowed_words + len(self.digits.keys() - self.allowed)
+        self.values = len(words) - len(self.allowed & words.keys()) + len(
+            self.digits.keys() - self.allowed)
 
     def scan_values(self, text: str) -> set[str]:
         """The needles (normalised values) that occur in `text`."""
@@ -360,7 +351,7 @@ class BackgroundScanner:
     make every page the build then writes to a copy, which slowed the render by half;
     multiprocessing's 'spawn' would run the caller's script again in the child."""
 
-    def __init__(self, sensitive: Sensitive, public: list[str] | None = None):
+    def __init__(self, sensitive: Sensitive, public: list[str]):
         self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
             [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self._answers: queue.SimpleQueue[tuple[bool, object]] = queue.SimpleQueue()
@@ -378,8 +369,7 @@ class BackgroundScanner:
         # worth written: 12 MB of values took 3 s to send that way, and slowed the build.
         _widen_pipe(self._process.stdin)
         self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-        self._outbox.put(pickle.dumps((sensitive, public or []),
-                                      protocol=pickle.HIGHEST_PROTOCOL))
+        self._outbox.put(pickle.dumps((sensitive, public), protocol=pickle.HIGHEST_PROTOCOL))
         self._sender = threading.Thread(target=self._send_all, name="leak scan work",
                                         daemon=True)
         self._sender.start()
@@ -406,17 +396,13 @@ class BackgroundScanner:
                 self._answers.put((False, None))  # the process has gone
                 return
 
-    def _queue(self, message: object, answered: bool = True) -> None:
+    def _queue(self, message: object) -> None:
         if self._process is None:
             raise ScanFailed("the leak scan's process has been closed")
         if self._broken:
             raise ScanFailed(_GONE)
         self._outbox.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
-        self._pending += 1 if answered else 0
-
-    def allow(self, public: list[str]) -> None:
-        """`LeakScanner.allow`, before the work submitted after it."""
-        self._queue(("allow", public), answered=False)
+        self._pending += 1
 
     def submit(self, folder: Path, files: list[Path], workers: int | None = None) -> None:
         """Search `files` (under `folder`) with `workers` processes (default: one per
@@ -499,13 +485,6 @@ def _serve(requests: BinaryIO, answers: BinaryIO) -> None:
             work = pickle.load(requests)
         except EOFError:
             return
-        if work[0] == "allow":  # not answered: a failure is the next work's answer
-            try:
-                if scanner is not None:
-                    scanner.allow(work[1])
-            except Exception as exc:
-                scanner, failure = None, f"{type(exc).__name__}: {exc}"
-            continue
         try:
             if scanner is None:
                 raise RuntimeError(failure)

@@ -16,13 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import leakscan, reports
-from .anonymise import (
-    PublicData,
-    anonymise,
-    build_policy,
-    load_extra_names,
-    private_values,
-)
+from .anonymise import PublicData, anonymise, build_policy, load_extra_names
 from .config import Config, load_config
 from .geo import WardMap, load_wards
 from .ingest import Dataset, InputFilesError, ingest
@@ -137,15 +131,13 @@ def _prepare_stages(build: Build, today: dt.date, scan: bool) -> None:
     with build.stage("anonymise"):
         extra = config.path(config.privacy.extra_names) if config.privacy.extra_names \
             else None
-        private = private_values(dataset, config.register.show_non_register)
-        if scan:  # in a process of its own: its automaton builds while text is redacted
-            build.scanner = leakscan.BackgroundScanner(private)
-        build.public = anonymise(dataset, private, policy, build.ledger,
+        build.public = anonymise(dataset, policy, build.ledger,
                                  config.register.show_non_register,
                                  config.privacy.grid_cell_metres, load_extra_names(extra))
     build.ledger.check()
-    if build.scanner:
-        build.scanner.allow(public_values(build.public, config))
+    if scan:  # in a process of its own: its automaton builds while the pages are made
+        build.scanner = leakscan.BackgroundScanner(build.public.sensitive,
+                                                   public_values(build.public, config))
     build.site = GeneratedSite()
     with build.stage("register pages"):
         generate_register(build.site, build.public, config, build.wards)
