@@ -341,8 +341,8 @@ class ScanFailed(Exception):
 
 class BackgroundScanner:
     """A LeakScanner made in a process of its own, started as soon as the sensitive
-    values are known: building its automaton (3 seconds at 200,000 cases) then overlaps
-    the statistics and pages instead of delaying the scan. `submit` and
+    values are known: building its automaton (2 seconds at 200,000 cases) then overlaps
+    the register pages instead of delaying the scan. `submit` and
     `submit_contents` hand it work as soon as it is final, `busy` says whether it is
     still working, and `results` waits for what it found.
 
@@ -446,15 +446,16 @@ class BackgroundScanner:
         process, self._process = self._process, None
         with contextlib.suppress(OSError, ValueError):
             assert process.stdin is not None
-            process.stdin.close()  # the end of its input: it exits
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
+            process.stdin.close()  # the end of its input: it closes its answers and exits
+        self._reader.join(timeout=30)
+        if self._reader.is_alive():
             process.kill()
-            process.wait()
-        self._reader.join(timeout=5)
+            self._reader.join()
         if process.stdout is not None:
             process.stdout.close()
+        # The kernel takes a moment to free a large process's memory (0.4 s at 200,000
+        # cases); nothing needs to wait for that.
+        threading.Thread(target=process.wait, name="leak scan exit", daemon=True).start()
 
 
 def _widen_pipe(pipe: IO[bytes] | None) -> None:
@@ -484,6 +485,9 @@ def _serve(requests: BinaryIO, answers: BinaryIO) -> None:
         try:
             work = pickle.load(requests)
         except EOFError:
+            # The end of the answers, before the scanner is freed (the automaton takes
+            # 0.4 s to free at 200,000 cases): the build need not wait for that.
+            answers.close()
             return
         try:
             if scanner is None:
@@ -509,3 +513,5 @@ if __name__ == "__main__":
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     module._serve(sys.stdin.buffer, answers)
+    sys.stderr.flush()
+    os._exit(0)  # nothing left to do: the interpreter's clean-up is skipped

@@ -32,6 +32,24 @@ def test_python_dash_m_works():
     assert "build" in result.stdout
 
 
+@pytest.mark.parametrize("command", [
+    ["-m", "generator"],  # and the installed `enforcement-site` script, which runs the same
+    ["-c", "from importlib.metadata import entry_points; "
+           "entry_points(group='console_scripts')['enforcement-site'].load()()"],
+])
+def test_the_command_ends_at_once_with_its_exit_code_and_all_its_output(tmp_path, command):
+    """`run` ends the process without Python's clean-up: the exit code and everything
+    printed must survive that."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, *command, "validate", "--config",
+                             str(tmp_path / "missing.yml")],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert "missing.yml" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("config_text", "expected"),
     [
