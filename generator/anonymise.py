@@ -333,7 +333,7 @@ def phrases_in(phrases: set[str], text: str) -> set[str]:
 
     A phrase that begins and ends with a letter or digit can only occur from the start
     of one run of letters and digits to the end of another on the same line, so those
-    spans are looked up in `phrases`: at 200,000 cases, ten times faster than an
+    spans are looked up in `phrases`: at 200,000 cases, four times faster than an
     automaton of every phrase. The few other phrases go through an automaton."""
     if not phrases or not text:
         return set()
