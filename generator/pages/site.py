@@ -28,25 +28,26 @@ def brand_css(config: Config) -> str:
 
 def generate_register(site: GeneratedSite, public: PublicData, config: Config,
                       wards: WardMap) -> None:
-    """The register's entries, lists, map, search page and downloads: everything the
-    statistics are not needed for, so that it can be scanned while they are computed."""
+    """The register's entries, lists, map and downloads: everything the statistics are
+    not needed for, so that it can be scanned while they are computed."""
     ward_names = {w.code: w.name for w in wards.wards}
     entries, others = register_pages(site, public, config, ward_names)
     register_map(site, entries, config, wards)
     open_data(site, entries, others, config, public.export_date)
-    example = entries[0].notice.reference if entries else "ENF/2024/0001"
-    site.add_page("search/index.md", "Search", render("search.html", example=example),
-                  description="Search the enforcement register and this site.")
 
 
 def generate_other_pages(site: GeneratedSite, public: PublicData, stats: Statistics,
                          config: Config, wards: WardMap) -> None:
-    """The statistics, the case map and the council's own assets."""
+    """The statistics, the case map, the search page and the council's own assets (in
+    the order the sitemap lists them)."""
     ward_names = {w.code: w.name for w in wards.wards}
     case_map(site, stats, config, wards, ward_names)
     locator_settings(site, config)
     statistics_pages(site, stats, config, longdate(public.export_date))
     site.add_file("assets/brand.css", brand_css(config))
+    example = public.register[0].reference if public.register else "ENF/2024/0001"
+    site.add_page("search/index.md", "Search", render("search.html", example=example),
+                  description="Search the enforcement register and this site.")
     if config.council.logo:
         logo = config.path(config.council.logo)
         site.add_file(f"assets/logo{logo.suffix.lower()}", logo.read_bytes())
