@@ -20,7 +20,7 @@ import subprocess
 import sys
 import threading
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
@@ -307,25 +307,28 @@ def scan_files(scanner: LeakScanner, folder: Path, files: list[Path],
     """Search `files` (under `folder`, which report names are relative to) with
     `workers` processes (default: one per CPU)."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    report = LeakReport(values_searched=scanner.values, files_scanned=len(files))
-    report.hits = _search(scanner, folder, files, True, workers)
-    if report.hits:
-        # A value in a shared part is found once, in the first file that has it; the
-        # build fails either way, but the report must name every file it is in.
-        report.hits = _search(scanner, folder, files, False, workers)
-    return report
+    return _report(scanner, len(files), lambda incremental: _search(
+        scanner, folder, files, incremental, workers))
 
 
 def scan_contents(scanner: LeakScanner, contents: dict[str, bytes]) -> LeakReport:
     """Search files before they are written: `contents` maps each one's path in the
     site to its bytes. Whoever writes them must write exactly these bytes, or scan the
     written files again (pipeline.py checks)."""
-    report = LeakReport(values_searched=scanner.values, files_scanned=len(contents))
-    for incremental in (True, False):  # the second pass names every file, as above
-        report.hits = _scan_texts(scanner, ((name, _decoded(contents[name]))
-                                            for name in sorted(contents)), incremental)
-        if not report.hits:
-            break
+    return _report(scanner, len(contents), lambda incremental: _scan_texts(
+        scanner, ((name, _decoded(contents[name])) for name in sorted(contents)),
+        incremental))
+
+
+def _report(scanner: LeakScanner, files: int,
+            search: Callable[[bool], Counter[str]]) -> LeakReport:
+    """`search` (incremental or not) made into a report of `files` files."""
+    report = LeakReport(values_searched=scanner.values, files_scanned=files)
+    report.hits = search(True)
+    if report.hits:
+        # A value in a shared part is found once, in the first file that has it; the
+        # build fails either way, but the report must name every file it is in.
+        report.hits = search(False)
     return report
 
 
@@ -411,8 +414,8 @@ class BackgroundScanner:
 
     def submit_contents(self, contents: dict[str, bytes]) -> None:
         """Search files not yet written (`scan_contents`), after the work submitted
-        before. The bytes are sent at once: later changes to `contents` are not seen."""
-        self._queue(("contents", dict(contents)))
+        before. The bytes are pickled at once: later changes to `contents` are not seen."""
+        self._queue(("contents", contents))
 
     def busy(self) -> bool:
         """Whether work submitted has not been answered yet."""

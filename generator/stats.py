@@ -171,10 +171,10 @@ CLOSE_BANDS = ((28, "Within 4 weeks"), (91, "4 to 13 weeks"), (182, "13 to 26 we
                (365, "26 to 52 weeks"), (None, "Over 52 weeks"))
 
 
-def _time_to_close(cases: list[CaseFact], years: list[Period], threshold: int) -> Table:
+def _time_to_close(closed: dict[Period, list[CaseFact]], years: list[Period],
+                   threshold: int) -> Table:
     rows = []
     counts = []
-    closed = _by_period(cases, years, lambda c: c.closed)
     for year in years:
         durations = _days_open(closed[year])
         band_counts = [0] * len(CLOSE_BANDS)
@@ -198,11 +198,10 @@ def _days_open(closed: list[CaseFact]) -> list[int]:
             if c.closed and c.closed >= c.received]
 
 
-def _median_time_to_close(cases: list[CaseFact], years: list[Period], config: Config,
-                          threshold: int) -> Table:
+def _median_time_to_close(closed: dict[Period, list[CaseFact]], years: list[Period],
+                          config: Config, threshold: int) -> Table:
     limit = config.charter.resolve_weeks * 7
     rows = []
-    closed = _by_period(cases, years, lambda c: c.closed)
     for year in years:
         durations = _days_open(closed[year])
         if len(durations) < max(threshold, 1):
@@ -330,8 +329,9 @@ def compute(data: PublicData, config: Config, wards: WardMap) -> Statistics:
     stats.tables.append(_open_by_age(cases, today, config.statistics.age_bands_months,
                                      threshold))
     stats.tables.append(_timings(cases, years, config, threshold))
-    stats.tables.append(_time_to_close(cases, years, threshold))
-    stats.tables.append(_median_time_to_close(cases, years, config, threshold))
+    closed = _by_period(cases, years, lambda c: c.closed)  # cases closed in each year
+    stats.tables.append(_time_to_close(closed, years, threshold))
+    stats.tables.append(_median_time_to_close(closed, years, config, threshold))
     reasons = [r for r in ClosureReason]
     closed_years = [y for y in years]
     reason_table, _ = _two_way(
