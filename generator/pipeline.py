@@ -256,6 +256,10 @@ def build(config_path: Path, mkdocs_yml: Path, site_dir: Path, reports_dir: Path
           strict: bool = False, today: dt.date | None = None) -> Build:
     """The whole build. Raises BuildFailed (data or privacy) or ConfigError."""
     today = today or dt.date.today()
+    # Absolute from here on: MkDocs makes its site folder absolute (relative to
+    # mkdocs.yml), and every path handed to the leak scanner must be comparable with it.
+    # `absolute`, not `resolve`: the published site may be a symbolic link.
+    site_dir, reports_dir = site_dir.absolute(), reports_dir.absolute()
     result = Build(load_config(config_path))
     clearing = start_clearing(site_dir)
     try:
