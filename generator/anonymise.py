@@ -32,6 +32,7 @@ from .model import (
     Notice,
     NoticeType,
     Priority,
+    Source,
 )
 from .redact import Redactor
 from .tidy import tidy_address
@@ -120,6 +121,7 @@ class PublicNotice:
     notice_type: NoticeType
     on_register: bool
     status: str
+    source: Source | None = None  # the export row, for problems; never published
     issued: dt.date | None = None
     served: dt.date | None = None
     effective: dt.date | None = None
@@ -205,7 +207,8 @@ _NOTICE_TEXT = ("compliance_period", "breach_summary", "requirements", "stop_act
 # the field policy; the rest are set from the notice directly.
 _COPIED_FIELDS = [(f.name, f.name in {g.name for g in dataclasses.fields(Location)})
                   for f in dataclasses.fields(PublicNotice)
-                  if f.name not in ("reference", "notice_type", "on_register", "status")]
+                  if f.name not in ("reference", "notice_type", "on_register", "status",
+                                    "source")]
 
 
 def _public_notice(notice: Notice, policy: dict[str, Action], redactor: Redactor,
@@ -233,6 +236,7 @@ def _public_notice(notice: Notice, policy: dict[str, Action], redactor: Redactor
         values["related_notice"] = ""  # everything relating to a removed notice goes too
     return PublicNotice(reference=notice.reference, notice_type=notice.notice_type,
                         on_register=notice.on_register, status=notice.status(today),
+                        source=notice.source,
                         **values)  # type: ignore[arg-type]
 
 

@@ -157,10 +157,10 @@ def test_stat_function_in_pages(setup):
     config, wards = setup
     stats = stats_for(setup, CASES * 3, threshold=5)
     data = PublicData(D(2026, 9, 30), [], [], CASES * 3, [], Sensitive(), Audit())
-    context, _ = page_context(data, stats, config)
+    context, _ = page_context(data, stats, config, [])
     assert context["stat"]("cases_received", period="this_year") == "12"
     small = stats_for(setup, CASES, threshold=5)
-    context_small, _ = page_context(data, small, config)
+    context_small, _ = page_context(data, small, config, [])
     assert context_small["stat"]("cases_received", period="this_year") == "fewer than 5"
     with pytest.raises(PageTemplateError, match="unknown figure"):
         context["stat"]("cases_recieved")

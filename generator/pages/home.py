@@ -13,7 +13,7 @@ from ..config import Config
 from ..plugin import PageTemplateError
 from ..stats import FIGURES, Statistics
 from .common import longdate
-from .register import assign_slugs
+from .register import Entry
 
 LATEST = 5
 
@@ -33,13 +33,11 @@ def _stat_function(stats: Statistics, threshold: int) -> Any:
     return stat
 
 
-def _latest_notices(public: PublicData) -> str:
+def _latest_notices(public: PublicData, published: list[Entry]) -> str:
     """A Markdown table of the latest entries, escaped: addresses come from the export."""
     if not public.register:
         return "There are no entries on the register yet."
-    # The register pages' own slugs: two references can slugify alike, and the register
-    # then gives the later one a suffix.
-    slugs = {e.notice.reference: e.slug for e in assign_slugs(public.register)}
+    slugs = {e.notice.reference: e.slug for e in published}  # the pages' own addresses
     rows = ["| Date served | Notice | Address |", "| --- | --- | --- |"]
     for n in public.register[:LATEST]:
         address = str(escape(n.address or "Address not recorded")).replace("|", "&#124;")
@@ -49,8 +47,8 @@ def _latest_notices(public: PublicData) -> str:
     return "\n".join(rows)
 
 
-def page_context(public: PublicData, stats: Statistics,
-                 config: Config) -> tuple[dict[str, Any], str]:
+def page_context(public: PublicData, stats: Statistics, config: Config,
+                 published: list[Entry]) -> tuple[dict[str, Any], str]:
     threshold = config.privacy.suppression_threshold
     figure = {name: stats.figures[name] for name in FIGURES}
 
@@ -70,7 +68,7 @@ def page_context(public: PublicData, stats: Statistics,
             "cases_closed_12_months": show("cases_closed", "last_12_months"),
             "notices_served_12_months": show("notices_served", "last_12_months"),
         },
-        "latest_notices": _latest_notices(public),
+        "latest_notices": _latest_notices(public, published),
         "stat": _stat_function(stats, threshold),
     }
     return context, date_text

@@ -13,11 +13,15 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from anyascii import anyascii
+
 from ..anonymise import PublicData, PublicNotice
 from ..config import Config
 from ..model import APPEAL_OUTCOME_LABELS, NoticeType
-from .common import GeneratedSite, longdate, render, slugify
+from ..problems import Problems
+from .common import GeneratedSite, longdate, render
 from .register_search import SearchEntry, register_search_index
+from .slugs import page_name, unique_slugs
 
 
 @dataclass(frozen=True)
@@ -26,15 +30,30 @@ class Entry:
     slug: str
 
 
-def assign_slugs(notices: list[PublicNotice]) -> list[Entry]:
-    """Slugs from references; clashes (e.g. 'ENF/21/7' and 'ENF-21-7') get a suffix in
-    reference order, so the same export always gives the same URLs."""
-    taken: dict[str, int] = {}
-    slugs: dict[str, str] = {}
-    for reference in sorted({n.reference for n in notices}):
-        base = slugify(reference)
-        taken[base] = taken.get(base, 0) + 1
-        slugs[reference] = base if taken[base] == 1 else f"{base}-{taken[base]}"
+ENTRIES = "register/entries"  # every published notice's page, register or not
+
+
+def assign_slugs(notices: list[PublicNotice], problems: Problems | None = None
+                 ) -> list[Entry]:
+    """Each notice's page address, from its reference (pages/slugs.py): unique among all
+    the notices published, which share one folder. Of references that give the same
+    address ('ENF/21/7' and 'ENF-21-7'), the notice served first keeps it, so a notice
+    added later never moves an entry already published; the others get a suffix, and
+    each clash is a warning in `problems`."""
+    earliest_first = sorted(notices, key=lambda n: (n.event_date or dt.date.max,
+                                                    n.reference))
+    slugs, clashes = unique_slugs(n.reference for n in earliest_first)
+    if problems is not None:
+        by_reference = {n.reference: n for n in notices}
+        for first, *others in clashes:
+            for reference in others:
+                source = by_reference[reference].source
+                problems.warning(
+                    source.file if source else "", source.row if source else None,
+                    "reference", reference, "page-address-clash",
+                    f"reference '{reference}' gives the same page address as "
+                    f"'{first}'; its entry is at {ENTRIES}/{slugs[reference]}/ and "
+                    f"'{first}' keeps {ENTRIES}/{slugs[first]}/")
     return [Entry(n, slugs[n.reference]) for n in notices]
 
 
@@ -154,7 +173,7 @@ def entry_pages(site: GeneratedSite, entries: list[Entry], config: Config,
                       links=_links(n, config), same_place=same, root="../../../")
         where = n.address or n.postcode or ward_names.get(n.ward, "")
         name = f"{n.notice_type.label} {n.reference}"
-        site.add_fast_page(f"register/entries/{e.slug}.md",
+        site.add_fast_page(f"{ENTRIES}/{e.slug}.md",
                            name + (f": {where}" if where else ""),
                            body, description=f"{name}, {_date(n.event_date)}. Status: "
                            f"{n.status}.")
@@ -167,10 +186,10 @@ def _list_pages(site: GeneratedSite, path: str, title: str, caption: str, intro:
                 entries: list[Entry], per_page: int, export_date: dt.date) -> None:
     """One list split into pages: path.md, path-2.md, ..."""
     pages = max(1, math.ceil(len(entries) / per_page))
-    base = path.rsplit("/", 1)[-1]
+    folder, base = path.rsplit("/", 1)
     for page in range(1, pages + 1):
-        page_path = f"{path}.md" if page == 1 else f"{path}-{page}.md"
-        pager = [(str(k), f"../{base}/" if k == 1 else f"../{base}-{k}/", k == page)
+        page_path = f"{folder}/{page_name(base, page)}.md"
+        pager = [(str(k), f"../{page_name(base, k)}/", k == page)
                  for k in range(1, pages + 1)] if pages > 1 else []
         shown = entries[(page - 1) * per_page: page * per_page]
         depth = path.count("/")
@@ -184,8 +203,9 @@ def _grouped_index(site: GeneratedSite, folder: str, title: str, intro: str,
                    groups: dict[str, list[Entry]], label_of: Callable[[str], str],
                    config: Config, export_date: dt.date) -> None:
     links = []
+    slugs, _ = unique_slugs(groups)
     for key in groups:
-        slug = slugify(key)
+        slug = slugs[key]
         label = label_of(key)
         _list_pages(site, f"register/{folder}/{slug}", f"{title}: {label}",
                     f"Register entries: {label}", "", groups[key],
@@ -199,11 +219,20 @@ def _by_address(e: Entry) -> tuple[str, str]:
     return (" ".join(e.notice.address.upper().split()) or "~", e.notice.reference)
 
 
+def _index_letter(address: str) -> str:
+    """The letter of the address index an address is under: its first character, in
+    the Latin alphabet ('Élan Court' is under E), '0-9' or 'Other'."""
+    first = anyascii(address.lstrip()[:1]).upper()[:1]
+    return first if first.isalpha() else "0-9" if first.isdigit() else "Other"
+
+
 def register_pages(site: GeneratedSite, data: PublicData, config: Config,
-                   ward_names: dict[str, str]) -> tuple[list[Entry], list[Entry]]:
-    """All register pages; returns the register entries and the other notices."""
-    entries = assign_slugs(data.register)
-    others = assign_slugs(data.other_notices)
+                   ward_names: dict[str, str], published: list[Entry]
+                   ) -> tuple[list[Entry], list[Entry]]:
+    """All register pages for the `published` notices (`assign_slugs`); returns the
+    register entries and the other notices."""
+    entries = [e for e in published if e.notice.on_register]
+    others = [e for e in published if not e.notice.on_register]
     export_date = data.export_date
     register_search_index(site, entry_pages(site, entries + others, config, ward_names,
                                             export_date), SEARCHED_FIELDS)
@@ -211,11 +240,11 @@ def register_pages(site: GeneratedSite, data: PublicData, config: Config,
 
     by_letter: dict[str, list[Entry]] = defaultdict(list)
     for e in sorted(entries, key=_by_address):
-        first = e.notice.address[:1].upper()
-        by_letter[first if first.isalpha() else "0-9"].append(e)
+        by_letter[_index_letter(e.notice.address)].append(e)
     _grouped_index(site, "address", "Register index by address",
                    "The statutory index of the register, by the address of the land.",
-                   dict(sorted(by_letter.items())), lambda k: k, config, export_date)
+                   dict(sorted(by_letter.items(), key=lambda kv: (kv[0] == "Other", kv[0]))),
+                   lambda k: k, config, export_date)
 
     by_ward: dict[str, list[Entry]] = defaultdict(list)
     for e in sorted(entries, key=_by_address):

@@ -9,7 +9,7 @@ from ..stats import Statistics
 from .common import GeneratedSite, longdate, render
 from .maps import case_map, locator_settings, register_map
 from .opendata import open_data
-from .register import register_pages
+from .register import Entry, register_pages
 from .statistics import statistics_pages
 
 
@@ -27,11 +27,12 @@ def brand_css(config: Config) -> str:
 
 
 def generate_register(site: GeneratedSite, public: PublicData, config: Config,
-                      wards: WardMap) -> None:
+                      wards: WardMap, published: list[Entry]) -> None:
     """The register's entries, lists, map and downloads: everything the statistics are
-    not needed for, so that it can be scanned while they are computed."""
+    not needed for, so that it can be scanned while they are computed. `published` is
+    every notice published singly, with its page address."""
     ward_names = {w.code: w.name for w in wards.wards}
-    entries, others = register_pages(site, public, config, ward_names)
+    entries, others = register_pages(site, public, config, ward_names, published)
     register_map(site, entries, config, wards)
     open_data(site, entries, others, config, public.export_date)
 
