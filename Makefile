@@ -59,4 +59,4 @@ sample: $(READY)
 	$(BIN)/enforcement-site sample --seed 1 --cases 3000 --notices 150 --out data/export
 
 clean:
-	rm -rf site reports .site.staging .site.old
+	rm -rf site reports .site.builds .site.lock .site.link

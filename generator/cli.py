@@ -22,6 +22,7 @@ from .config import ConfigError, load_config
 from .geo import GeographyError
 from .ingest import InputFilesError
 from .ledger import LedgerError
+from .publish import BuildLocked
 from .render import RenderError
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
@@ -64,11 +65,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     try:
         result = build(args.config, args.mkdocs, args.site_dir, args.reports_dir,
-                       strict=args.strict, today=args.today)
+                       strict=args.strict, today=args.today, accept_drop=args.accept_drop)
     except BuildFailed as exc:
         _err(f"Build failed: {exc}")
-        _err(f"The previous site in {args.site_dir}/ was left as it was. "
-             f"Reports are in {args.reports_dir}/.")
+        if exc.published:
+            _err(f"The new site was published in {args.site_dir}/.")
+        else:
+            _err(f"The previous site in {args.site_dir}/ was left as it was. "
+                 f"Reports are in {args.reports_dir}/.")
         return EXIT_DATA
     _summary(result)
     _say(f"\nSite built in {args.site_dir}/; reports in {args.reports_dir}/.")
@@ -107,7 +111,11 @@ def cmd_sample(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
+    from . import plugin
+    from .pipeline import prepare_for_mkdocs
+
     load_config(args.config)  # fail early, with every problem listed
+    plugin.allow_preview(prepare_for_mkdocs)
     _say(f"Previewing at http://{args.dev_addr}/ (Ctrl+C to stop). Edited pages in "
          "site_src/ show on save.")
     serve(config_file=str(args.mkdocs), dev_addr=args.dev_addr, livereload=True)
@@ -141,6 +149,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="where the site is published (default: site)")
     p.add_argument("--strict", action="store_true",
                    help="fail if any row has an error, instead of leaving the row out")
+    p.add_argument("--accept-drop", action="store_true",
+                   help="publish even if the register lost many entries or many rows "
+                   "have errors (see 'publish' in the configuration)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="check the export and report every problem",
@@ -186,10 +197,15 @@ ERRORS: list[tuple[type[BaseException], int, Callable[[BaseException], str]]] = 
     (PolicyError, EXIT_USAGE, lambda e: f"Privacy policy problem: {e}"),
     (GeographyError, EXIT_USAGE, lambda e: f"Boundary file problem: {e}"),
     (UsageError, EXIT_USAGE, lambda e: f"Usage: {e}"),
+    (BuildLocked, EXIT_USAGE, lambda e: f"Not started: {e}."),
     (InputFilesError, EXIT_DATA, lambda e: "Cannot read the export:\n" + "\n".join(
         f"  - {p}" for p in e.problems)),  # type: ignore[attr-defined]
     (RenderError, EXIT_DATA, lambda e: f"The site could not be built: {e}"),
     (LedgerError, EXIT_DATA, lambda e: f"Internal error, please report it: {e}"),
+    # Reading or writing a file the build needs (not the export: that is a data
+    # error with its own message) failed: a full disk, a read-only folder.
+    (OSError, EXIT_DATA, lambda e: "A file could not be read or written: "
+     f"{getattr(e, 'filename', None) or ''} {getattr(e, 'strerror', None) or e}".strip()),
 ]
 
 

@@ -191,6 +191,20 @@ class Content:
 
 
 @dataclass
+class Publish:
+    max_register_drop_percent: int = option(10, "The build fails, keeping the site "
+                                            "published now, if the register would lose "
+                                            "more than this share of its entries since the "
+                                            "last published build (often a renamed column "
+                                            "or a truncated export). Run once with "
+                                            "`--accept-drop` to publish a real fall.")
+    max_rejected_percent: int = option(10, "The build fails, keeping the site published "
+                                       "now, if more than this share of the rows of any "
+                                       "export file have errors. `--accept-drop` publishes "
+                                       "anyway.")
+
+
+@dataclass
 class Config:
     council: Council = option(REQUIRED, "Who publishes the site.")
     site: Site = option(Site(), "Where and how the site is published.")
@@ -204,6 +218,8 @@ class Config:
     tiles: Tiles = option(Tiles(), "The map tile provider.")
     maps: Maps = option(Maps(), "Layers on the maps.")
     content: Content = option(Content(), "Checks on the pages comms staff edit.")
+    publish: Publish = option(Publish(), "Safeguards before a build replaces the "
+                              "published site.")
     # Set by the loader, not by the file: the folder paths are relative to.
     base_dir: Path = field(default=Path("."), metadata={"internal": True})
 
@@ -303,6 +319,10 @@ def _check(config: Config, problems: list[str]) -> None:
                             "a darker colour")
     if council.logo and not config.path(council.logo).is_file():
         problems.append(f"'council.logo': file {council.logo} does not exist")
+    for name in ("max_register_drop_percent", "max_rejected_percent"):
+        value = getattr(config.publish, name)
+        if isinstance(value, int) and not 0 <= value <= 100:
+            problems.append(f"'publish.{name}' must be a percentage from 0 to 100")
     if config.privacy.suppression_threshold < 0:
         problems.append("'privacy.suppression_threshold' cannot be negative")
     cell = config.privacy.grid_cell_metres

@@ -8,7 +8,9 @@ every check has passed: the site is built in a staging folder and swapped into p
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import gc
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +20,7 @@ from pathlib import Path
 from . import leakscan, reports
 from .anonymise import PublicData, anonymise, build_policy, load_extra_names
 from .config import Config, load_config
+from .dropguard import DropRefused, check_drop
 from .geo import WardMap, load_wards
 from .ingest import Dataset, InputFilesError, ingest
 from .ledger import Ledger
@@ -25,10 +28,20 @@ from .locate import locate
 from .mapping import Mapping, load_mapping
 from .pages.common import GeneratedSite
 from .pages.home import page_context
+from .pages.register import Entry, assign_slugs
 from .pages.site import generate_other_pages, generate_register
 from .plugin import Prepared, fast_page_output
 from .problems import Problems
-from .publish import discard, publish, staging_folder, start_clearing
+from .publish import (
+    SiteFolders,
+    discard,
+    last_published,
+    locked,
+    new_build_folder,
+    publish,
+    recover,
+    start_clearing,
+)
 from .render import (
     SEARCH_FOLDER,
     RenderError,
@@ -41,7 +54,12 @@ from .validate import validate
 
 
 class BuildFailed(Exception):
-    """The data or the built site failed a check; the previous site is untouched."""
+    """The data, the built site or the machine failed; unless `published`, the previous
+    site is untouched."""
+
+    def __init__(self, message: str, published: bool = False):
+        super().__init__(message)
+        self.published = published
 
 
 @dataclass
@@ -58,6 +76,7 @@ class Build:
     public: PublicData | None = None
     stats: Statistics | None = None
     site: GeneratedSite | None = None
+    entries: list[Entry] = field(default_factory=list)  # published notices, with addresses
     scanner: leakscan.BackgroundScanner | None = None  # only when building a site
     scanned_early: dict[str, bytes] = field(default_factory=dict)  # files sent as bytes
     leaks: leakscan.LeakReport | None = None
@@ -140,7 +159,9 @@ def _prepare_stages(build: Build, today: dt.date, scan: bool) -> None:
                                                    public_values(build.public, config))
     build.site = GeneratedSite()
     with build.stage("register pages"):
-        generate_register(build.site, build.public, config, build.wards)
+        build.entries = assign_slugs(build.public.register + build.public.other_notices,
+                                     build.problems)
+        generate_register(build.site, build.public, config, build.wards, build.entries)
     if build.scanner:  # its downloads and data, searched from here until MkDocs is done
         build.scanned_early = dict(build.site.files)
         build.scanner.submit_contents(build.scanned_early)
@@ -161,7 +182,8 @@ def public_values(public: PublicData, config: Config) -> list[str]:
 
 def prepared_for_plugin(build: Build, today: dt.date) -> Prepared:
     assert build.public and build.stats and build.site
-    context, date_text = page_context(build.public, build.stats, build.config)
+    context, date_text = page_context(build.public, build.stats, build.config,
+                                      build.entries)
     return Prepared(build.config, build.site, context, date_text, today, build.problems)
 
 
@@ -221,7 +243,6 @@ def _render(result: Build, mkdocs_yml: Path, staging: Path, today: dt.date) -> s
     try:
         render_site(prepared, mkdocs_yml, staging)
     except RenderError as exc:
-        discard(staging)
         raise BuildFailed(f"the site could not be built: {exc}") from None
     return scanned
 
@@ -243,7 +264,6 @@ def _index_and_scan(result: Build, staging: Path,
             with result.stage("  waiting for the search index"):
                 finish_search_index(indexing)
         except RenderError as exc:
-            discard(staging)
             raise BuildFailed(f"the site could not be built: {exc}") from None
     with result.stage("  leak scan of the search index"):
         index = leakscan.list_files(staging / SEARCH_FOLDER)
@@ -252,41 +272,86 @@ def _index_and_scan(result: Build, staging: Path,
     return report
 
 
+def manifest(result: Build) -> dict[str, object]:
+    """What a published build records beside itself, for the next build's drop guard."""
+    assert result.public is not None and result.dataset is not None
+    return {"register entries": len(result.public.register),
+            "other notices": len(result.public.other_notices),
+            "export date": result.dataset.export_date.isoformat(),
+            "rows": result.ledger.summary()}
+
+
+def _cannot_write(exc: OSError) -> str:
+    """A file the build needs to write (or read) could not be: say which, and why."""
+    reason = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+              errno.EROFS: "the file system is read-only",
+              errno.EACCES: "the build may not write there",
+              errno.EPERM: "the build may not write there"}.get(exc.errno or 0,
+                                                                exc.strerror or str(exc))
+    where = f" {exc.filename}" if exc.filename else ""
+    return f"could not write{where}: {reason}"
+
+
 def build(config_path: Path, mkdocs_yml: Path, site_dir: Path, reports_dir: Path,
-          strict: bool = False, today: dt.date | None = None) -> Build:
-    """The whole build. Raises BuildFailed (data or privacy) or ConfigError."""
+          strict: bool = False, today: dt.date | None = None,
+          accept_drop: bool = False) -> Build:
+    """The whole build. Raises BuildFailed (data, privacy or the machine), BuildLocked
+    (another build of the same site is running) or ConfigError. Whatever happens, the
+    site published before stays published and complete unless this build replaces it."""
     today = today or dt.date.today()
     # Absolute from here on: MkDocs makes its site folder absolute (relative to
     # mkdocs.yml), and every path handed to the leak scanner must be comparable with it.
-    # `absolute`, not `resolve`: the published site may be a symbolic link.
-    site_dir, reports_dir = site_dir.absolute(), reports_dir.absolute()
+    folders = SiteFolders.beside(site_dir)
+    reports_dir = reports_dir.absolute()
     result = Build(load_config(config_path))
-    clearing = start_clearing(site_dir)
-    try:
-        prepare_into(result, today, scan=True)
-        if strict and result.problems.errors:
-            raise BuildFailed(f"{len(result.problems.errors)} rows have errors and "
-                              "--strict is set; see reports/issues.csv")
-        staging = staging_folder(site_dir)
+    with locked(folders):
+        recover(folders)
+        clearing = start_clearing(folders)
+        staging: Path | None = None
         try:
+            prepare_into(result, today, scan=True)
+            if strict and result.problems.errors:
+                raise BuildFailed(f"{len(result.problems.errors)} rows have errors and "
+                                  "--strict is set; see reports/issues.csv")
+            assert result.public is not None
+            if not accept_drop:
+                check_drop(result.config.publish, result.ledger, result.problems,
+                           len(result.public.register), last_published(folders))
+            staging = new_build_folder(folders)
             with result.stage("render with MkDocs"):
                 scanned = _render(result, mkdocs_yml, staging, today)
             with result.stage("search index and leak scan"):
                 result.leaks = _index_and_scan(result, staging, scanned)
+            if not result.leaks.clean:
+                raise BuildFailed("the leak scan found personal data in the built site ("
+                                  + ", ".join(sorted(result.leaks.hits)) + ")")
+            with result.stage("publish"):
+                publish(folders, staging, manifest(result), clearing)
+            staging = None
+        except DropRefused as exc:
+            raise BuildFailed(str(exc)) from None
         except leakscan.ScanFailed as exc:
-            discard(staging)
-            raise BuildFailed(f"{exc}; the previous site has been kept") from None
-        if not result.leaks.clean:
-            discard(staging)
-            raise BuildFailed("the leak scan found personal data in the built site ("
-                              + ", ".join(sorted(result.leaks.hits)) + "); the previous "
-                              "site has been kept")
-        with result.stage("publish"):
-            publish(staging, site_dir, clearing)
-    finally:
-        if result.scanner is not None:
-            result.scanner.close()
-        clearing.join()
-        reports.write_all(result, reports_dir)
-        gc.unfreeze()  # last: collections resume walking what the data stages made
+            raise BuildFailed(str(exc)) from None
+        except OSError as exc:
+            raise BuildFailed(_cannot_write(exc)) from None
+        finally:
+            if staging is not None:
+                discard(staging)
+            if result.scanner is not None:
+                result.scanner.close()
+            clearing.join()
+            gc.unfreeze()  # collections resume walking what the data stages made
+            _write_reports(result, reports_dir)
     return result
+
+
+def _write_reports(result: Build, reports_dir: Path) -> None:
+    """The reports, whatever happened. When the build is failing already, a report that
+    cannot be written (a full disk) must not hide why it failed."""
+    failing = sys.exc_info()[1] is not None
+    try:
+        reports.write_all(result, reports_dir)
+    except OSError as exc:
+        if not failing:
+            raise BuildFailed("the site was published, but its reports "
+                              + _cannot_write(exc), published=True) from None

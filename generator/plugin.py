@@ -61,6 +61,25 @@ class Prepared:
     fast_pages_written: Callable[[list[Path]], None] | None = None
 
 
+# How the data is prepared when MkDocs runs the plugin itself (`enforcement-site serve`
+# previews through `mkdocs serve`). Only that command sets it: a plain `mkdocs build`
+# would publish a site without the leak scan, the staging folder and the reports.
+_preview_data: Callable[[Path], Prepared] | None = None
+
+
+def allow_preview(prepare: Callable[[Path], Prepared]) -> None:
+    """Let MkDocs, run by the preview command, prepare the data with `prepare`."""
+    global _preview_data
+    _preview_data = prepare
+
+
+NOT_ON_ITS_OWN = (
+    "this site is built with `enforcement-site build` (or previewed with "
+    "`enforcement-site serve`), not `mkdocs build` or `mkdocs serve`: only the "
+    "enforcement-site command checks the built site for personal data before it "
+    "is published")
+
+
 class PluginOptions(MkDocsConfigBase):
     config_file = config_options.Type(str, default="enforcement-site.yml")
 
@@ -86,10 +105,10 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.prepared is None:
-            from .pipeline import prepare_for_mkdocs  # only when MkDocs runs on its own
-
+            if _preview_data is None:
+                raise PluginError(NOT_ON_ITS_OWN)
             base = Path(config.config_file_path or ".").parent
-            self.prepared = prepare_for_mkdocs(base / self.config.config_file)
+            self.prepared = _preview_data(base / self.config.config_file)
         ours = self.prepared.config
         config.site_name = ours.site_name
         if ours.site.url:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,3 +146,36 @@ def built(tmp_path_factory: pytest.TempPathFactory, small_export: Path) -> Proje
     result = project.build()
     assert result.exit_code == 0, result.output
     return project
+
+
+# ---- editing an export in the shape the sample writes it (cp1252, CRLF) ----------------
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="cp1252", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="cp1252", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows(rows)
+
+
+def append_rows(path: Path, records: Iterable[dict[str, str]]) -> list[int]:
+    """Append records (by header name) and return their spreadsheet row numbers."""
+    rows = read_rows(path)
+    header = rows[0]
+    numbers = []
+    for record in records:
+        unknown = set(record) - set(header)
+        assert not unknown, f"no such columns in {path.name}: {unknown}"
+        rows.append([record.get(column, "") for column in header])
+        numbers.append(len(rows))
+    write_rows(path, rows)
+    return numbers
+
+
+def set_cell(path: Path, row_index: int, column: str, value: str) -> None:
+    rows = read_rows(path)
+    rows[row_index][rows[0].index(column)] = value
+    write_rows(path, rows)

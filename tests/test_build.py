@@ -82,22 +82,6 @@ def test_a_failed_build_leaves_the_previous_site_untouched(project: Project):
     assert "Planning Inspectorate" not in (project.reports / "audit.json").read_text()
 
 
-def test_the_replaced_site_is_kept_until_the_next_build(project: Project):
-    """`.site.old` holds the site the last build replaced (to put back by hand); the
-    build after deletes it, so there is never more than one."""
-    old = project.site.parent / ".site.old"
-    assert project.build().exit_code == 0
-    assert not old.exists()
-    (project.site / "marker-1").write_text("first")
-    assert project.build().exit_code == 0
-    assert (old / "marker-1").exists() and (old / "index.html").exists()
-    assert not (project.site / "marker-1").exists()
-    (project.site / "marker-2").write_text("second")
-    assert project.build().exit_code == 0
-    assert (old / "marker-2").exists() and not (old / "marker-1").exists()
-    assert sorted(p.name for p in project.site.parent.glob(".site*")) == [".site.old"]
-
-
 def test_strict_fails_on_rows_with_errors_and_keeps_the_old_site(project: Project):
     result = project.build("--strict")
     assert result.exit_code == 1

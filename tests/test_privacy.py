@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 from pyproj import Transformer
 
-from conftest import Project, make_project
+from conftest import Project, append_rows, make_project, set_cell
 
 # ----------------------------------------------------------------------------- canaries
 # Every postcode below starts a unit group with a Z/X/W/Y/Q letter pair not used by the
@@ -500,36 +500,6 @@ def slug(reference: str) -> str:
 # --------------------------------------------------------------------- export editing
 
 
-def read_rows(path: Path) -> list[list[str]]:
-    with path.open(encoding="cp1252", newline="") as handle:
-        return list(csv.reader(handle))
-
-
-def write_rows(path: Path, rows: list[list[str]]) -> None:
-    with path.open("w", encoding="cp1252", newline="") as handle:
-        csv.writer(handle, lineterminator="\r\n").writerows(rows)
-
-
-def append_rows(path: Path, records: Iterable[dict[str, str]]) -> list[int]:
-    """Append records (by header name) and return their spreadsheet row numbers."""
-    rows = read_rows(path)
-    header = rows[0]
-    numbers = []
-    for record in records:
-        unknown = set(record) - set(header)
-        assert not unknown, f"no such columns in {path.name}: {unknown}"
-        rows.append([record.get(column, "") for column in header])
-        numbers.append(len(rows))
-    write_rows(path, rows)
-    return numbers
-
-
-def set_cell(path: Path, row_index: int, column: str, value: str) -> None:
-    rows = read_rows(path)
-    rows[row_index][rows[0].index(column)] = value
-    write_rows(path, rows)
-
-
 def plant_canaries(project: Project) -> dict[str, int]:
     """Add every canary row; return spreadsheet row numbers by 'cases:key'/'notices:key'."""
     where: dict[str, int] = {}
@@ -854,7 +824,8 @@ def test_leak_scan_fails_the_build_and_keeps_the_previous_site(
         assert name in result.stderr, f"{name} not named in: {result.stderr}"
     assert value.casefold() not in result.output.casefold(), "the value was echoed"
     assert _snapshot(project.site) == before
-    assert not list(tmp_path.glob("project/.site*")), "staging folder left behind"
+    assert not list(tmp_path.glob("project/.site.builds/*.partial")), \
+        "staging folder left behind"
     audit = (project.reports / "audit.json").read_text()
     assert json.loads(audit)["leak scan"]["hits"]
     assert value.casefold() not in audit.casefold()
