@@ -14,17 +14,14 @@ import gzip
 import multiprocessing as mp
 import os
 import pickle
-import queue
 import re
-import subprocess
-import sys
-import threading
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
-from typing import IO, BinaryIO
 
 import ahocorasick
 
@@ -342,179 +339,123 @@ class ScanFailed(Exception):
     """The leak scan itself could not run (not: it found something)."""
 
 
-class BackgroundScanner:
-    """A LeakScanner made in a process of its own, started as soon as the sensitive
-    values are known: building its automaton (2 seconds at 200,000 cases) then overlaps
-    the register pages instead of delaying the scan. `submit` and
-    `submit_contents` hand it work as soon as it is final, `busy` says whether it is
-    still working, and `results` waits for what it found.
+class LeakScan:
+    """The leak scan, beside the build: a LeakScanner made in a process of its own as
+    soon as the sensitive values are known, so that building its automaton overlaps the
+    register pages, and given each file as soon as it is final, so that searching
+    overlaps the rest of the build. The build only queues work and collects one report:
 
-    The process is a fresh interpreter (`python -m generator.leakscan`) sent its work
-    down a pipe. A fork of the build (over a gigabyte at the largest councils) would
-    make every page the build then writes to a copy, which slowed the render by half;
-    multiprocessing's 'spawn' would run the caller's script again in the child."""
+        with LeakScan(sensitive, public) as scan:
+            scan.search_contents({"downloads/register.csv": data})
+            scan.search_files(site, files)
+            report = scan.report()
+
+    One worker of a `ProcessPoolExecutor` started by a fork server: a fresh process
+    that holds nothing of the build (a fork of the build, over a gigabyte at the largest
+    councils, would turn every page the build then writes into a copy). Work is pickled
+    before it is queued, so the executor's feeder thread only copies bytes and does not
+    compete with the build for the interpreter."""
 
     def __init__(self, sensitive: Sensitive, public: list[str]):
-        self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
-            [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        self._answers: queue.SimpleQueue[tuple[bool, object]] = queue.SimpleQueue()
-        self._pending = 0  # work sent whose answer `results` has not taken
-        self._broken = False  # writing to the process failed
-        # Answers are read as they come, so that a large one can never fill the pipe
-        # while this process is still writing more work into the other.
-        self._reader = threading.Thread(target=self._read_answers, name="leak scan answers",
-                                        daemon=True)
-        self._reader.start()
-        # Work (the values first, then files' contents: tens of MB at the largest
-        # councils) is pickled here and written by a thread, so the build goes on while
-        # the process is busy and not reading. Pickling in that thread instead would
-        # hand the interpreter back and forth between it and the build for every pipe's
-        # worth written: 12 MB of values took 3 s to send that way, and slowed the build.
-        _widen_pipe(self._process.stdin)
-        self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-        self._outbox.put(pickle.dumps((sensitive, public), protocol=pickle.HIGHEST_PROTOCOL))
-        self._sender = threading.Thread(target=self._send_all, name="leak scan work",
-                                        daemon=True)
-        self._sender.start()
+        self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
+            max_workers=1, mp_context=mp.get_context("forkserver"),
+            initializer=_start_scanner, initargs=(_pickled((sensitive, public)),))
+        self._queued: list[Future[LeakReport]] = []
 
-    def _send_all(self) -> None:
-        assert self._process is not None and self._process.stdin is not None
-        requests = self._process.stdin
-        while (message := self._outbox.get()) is not None:
-            if self._broken:
-                continue  # the process has gone: drain until `close`
-            try:
-                requests.write(message)
-                requests.flush()
-            except (OSError, ValueError):  # a broken pipe
-                self._broken = True
+    def __enter__(self) -> LeakScan:
+        return self
 
-    def _read_answers(self) -> None:
-        assert self._process is not None and self._process.stdout is not None
-        output = self._process.stdout
-        while True:
-            try:
-                self._answers.put(pickle.load(output))
-            except (EOFError, OSError, ValueError, pickle.UnpicklingError):
-                self._answers.put((False, None))  # the process has gone
-                return
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
-    def _queue(self, message: object) -> None:
-        if self._process is None:
-            raise ScanFailed("the leak scan's process has been closed")
-        if self._broken:
-            raise ScanFailed(_GONE)
-        self._outbox.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
-        self._pending += 1
+    def search_contents(self, contents: dict[str, bytes]) -> None:
+        """Search files before they are written (`scan_contents`), after the work queued
+        before. The bytes are taken now: later changes to `contents` are not seen."""
+        self._queue(_scan_contents_in_worker, _pickled(contents))
 
-    def submit(self, folder: Path, files: list[Path], workers: int | None = None) -> None:
-        """Search `files` (under `folder`) with `workers` processes (default: one per
-        CPU), after the work submitted before."""
-        self._queue(("files", folder, files, workers))
+    def search_files(self, folder: Path, files: list[Path], workers: int = 1) -> None:
+        """Search `files` (under `folder`) with `workers` processes, after the work
+        queued before. One worker leaves the other CPU to the build; at the end of the
+        build, nothing else is running and every CPU can search."""
+        self._queue(_scan_files_in_worker, _pickled((folder, files, workers)))
 
-    def submit_contents(self, contents: dict[str, bytes]) -> None:
-        """Search files not yet written (`scan_contents`), after the work submitted
-        before. The bytes are pickled at once: later changes to `contents` are not seen."""
-        self._queue(("contents", contents))
+    def idle(self) -> bool:
+        """Whether everything queued has been searched."""
+        return all(future.done() for future in self._queued)
 
-    def busy(self) -> bool:
-        """Whether work submitted has not been answered yet."""
-        return self._answers.qsize() < self._pending
-
-    def results(self) -> LeakReport:
-        """What all the work submitted so far found, in one report."""
+    def report(self) -> LeakReport:
+        """What all the work queued so far found, in one report (waiting for it)."""
         report = LeakReport()
-        while self._pending:
-            ok, answer = self._answers.get()
-            self._pending -= 1
-            if answer is None:
-                self._pending = 0
-                raise ScanFailed(_GONE)
-            if not ok:
-                raise ScanFailed(f"the leak scan failed: {answer}")
-            assert isinstance(answer, LeakReport)
-            report.add(answer)
-            report.values_searched = answer.values_searched
+        queued, self._queued = self._queued, []
+        for future in queued:
+            try:
+                found = future.result()
+            except BrokenProcessPool:
+                raise ScanFailed(_GONE) from None
+            except Exception as exc:  # raised in the worker: say what it was
+                raise ScanFailed(f"the leak scan failed: {type(exc).__name__}: {exc}") \
+                    from None
+            report.add(found)
+            report.values_searched = found.values_searched
         return report
 
-    def scan(self, folder: Path, files: list[Path], workers: int | None = None) -> LeakReport:
-        self.submit(folder, files, workers)
-        return self.results()
+    def process_id(self) -> int:
+        """The scan's process (to watch it on the machine), once the work queued before
+        has been searched."""
+        if self._pool is None:
+            raise ScanFailed("the leak scan has been closed")
+        try:
+            return self._pool.submit(os.getpid).result()
+        except BrokenProcessPool:
+            raise ScanFailed(_GONE) from None
 
     def close(self) -> None:
-        if self._process is None:
-            return
-        self._outbox.put(None)
-        self._sender.join()
-        process, self._process = self._process, None
-        with contextlib.suppress(OSError, ValueError):
-            assert process.stdin is not None
-            process.stdin.close()  # the end of its input: it closes its answers and exits
-        self._reader.join(timeout=30)
-        if self._reader.is_alive():
-            process.kill()
-            self._reader.join()
-        if process.stdout is not None:
-            process.stdout.close()
-        # The kernel takes a moment to free a large process's memory (0.4 s at 200,000
-        # cases); nothing needs to wait for that.
-        threading.Thread(target=process.wait, name="leak scan exit", daemon=True).start()
+        """Stop the scan's process without waiting for it to free its memory."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
-
-def _widen_pipe(pipe: IO[bytes] | None) -> None:
-    """Let the pipe hold 1 MB, not 64 KB: fewer turns between the writing thread and the
-    build (Linux only; elsewhere the pipe stays as it is)."""
-    with contextlib.suppress(AttributeError, OSError, ValueError):
-        import fcntl
-
-        assert pipe is not None
-        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+    def _queue(self, task: Callable[[bytes], LeakReport], work: bytes) -> None:
+        if self._pool is None:
+            raise ScanFailed("the leak scan has been closed")
+        try:
+            self._queued.append(self._pool.submit(task, work))
+        except BrokenProcessPool:
+            raise ScanFailed(_GONE) from None
 
 
 _GONE = "the leak scan's process ended unexpectedly (out of memory?)"
 
 
-def _serve(requests: BinaryIO, answers: BinaryIO) -> None:
-    """The scanner process: build the scanner from the first message, then do each
-    piece of work it is sent until its input ends. Failures are answered, not raised:
-    the build reports them."""
-    sensitive, public = pickle.load(requests)
+def _pickled(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+# In the scan's process: the scanner, made once from its values, or why it could not be
+# (answered to every piece of work, rather than breaking the process pool).
+_SCANNER: LeakScanner | None = None
+_NO_SCANNER = ""
+
+
+def _start_scanner(values: bytes) -> None:
+    global _SCANNER, _NO_SCANNER
     try:
-        scanner: LeakScanner | None = LeakScanner(sensitive, public)
-        failure = ""
+        sensitive, public = pickle.loads(values)
+        _SCANNER = LeakScanner(sensitive, public)
     except Exception as exc:
-        scanner, failure = None, f"{type(exc).__name__}: {exc}"
-    while True:
-        try:
-            work = pickle.load(requests)
-        except EOFError:
-            # The end of the answers, before the scanner is freed (the automaton takes
-            # 0.4 s to free at 200,000 cases): the build need not wait for that.
-            answers.close()
-            return
-        try:
-            if scanner is None:
-                raise RuntimeError(failure)
-            if work[0] == "contents":
-                report = scan_contents(scanner, work[1])
-            else:
-                _, folder, files, workers = work
-                report = scan_files(scanner, folder, files, workers)
-            answer: tuple[bool, object] = (True, report)
-        except Exception as exc:
-            answer = (False, f"{type(exc).__name__}: {exc}")
-        pickle.dump(answer, answers, protocol=pickle.HIGHEST_PROTOCOL)
-        answers.flush()
+        _NO_SCANNER = f"{type(exc).__name__}: {exc}"
 
 
-if __name__ == "__main__":
-    # Answers go down a copy of standard output, and anything printed goes to standard
-    # error, so that a stray print cannot corrupt them. What is answered must be this
-    # module's classes as the build knows them, not those of __main__.
-    from generator import leakscan as module
+def _scanner() -> LeakScanner:
+    if _SCANNER is None:
+        raise RuntimeError(f"the scanner could not be made ({_NO_SCANNER})")
+    return _SCANNER
 
-    answers = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)
-    module._serve(sys.stdin.buffer, answers)
-    sys.stderr.flush()
-    os._exit(0)  # nothing left to do: the interpreter's clean-up is skipped
+
+def _scan_contents_in_worker(work: bytes) -> LeakReport:
+    return scan_contents(_scanner(), pickle.loads(work))
+
+
+def _scan_files_in_worker(work: bytes) -> LeakReport:
+    folder, files, workers = pickle.loads(work)
+    return scan_files(_scanner(), folder, files, workers)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import gc
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -77,7 +78,7 @@ class Build:
     stats: Statistics | None = None
     site: GeneratedSite | None = None
     entries: list[Entry] = field(default_factory=list)  # published notices, with addresses
-    scanner: leakscan.BackgroundScanner | None = None  # only when building a site
+    scanner: leakscan.LeakScan | None = None  # only when building a site
     scanned_early: dict[str, bytes] = field(default_factory=dict)  # files sent as bytes
     leaks: leakscan.LeakReport | None = None
 
@@ -155,8 +156,8 @@ def _prepare_stages(build: Build, today: dt.date, scan: bool) -> None:
                                  config.privacy.grid_cell_metres, load_extra_names(extra))
     build.ledger.check()
     if scan:  # in a process of its own: its automaton builds while the pages are made
-        build.scanner = leakscan.BackgroundScanner(build.public.sensitive,
-                                                   public_values(build.public, config))
+        build.scanner = leakscan.LeakScan(build.public.sensitive,
+                                          public_values(build.public, config))
     build.site = GeneratedSite()
     with build.stage("register pages"):
         build.entries = assign_slugs(build.public.register + build.public.other_notices,
@@ -164,7 +165,7 @@ def _prepare_stages(build: Build, today: dt.date, scan: bool) -> None:
         generate_register(build.site, build.public, config, build.wards, build.entries)
     if build.scanner:  # its downloads and data, searched from here until MkDocs is done
         build.scanned_early = dict(build.site.files)
-        build.scanner.submit_contents(build.scanned_early)
+        build.scanner.search_contents(build.scanned_early)
     with build.stage("statistics"):
         build.stats = compute(build.public, config, build.wards)
     with build.stage("other pages"):
@@ -227,14 +228,14 @@ def _render(result: Build, mkdocs_yml: Path, staging: Path, today: dt.date) -> s
             else:
                 final.append(file)
         scanned.update(final)
-        scanner.submit(site, final, workers=1)  # the other CPU writes the fast pages
+        scanner.search_files(site, final)  # one CPU: the other writes the fast pages
 
     def scan_fast_pages(files: list[Path]) -> None:
         waiting.extend(files)
-        if not scanner.busy():  # a little at a time: the rest waits for both CPUs
+        if scanner.idle():  # a little at a time: the rest waits for both CPUs
             batch = waiting[:STREAMED_FILES]
             del waiting[:STREAMED_FILES]
-            scanner.submit(staging, batch, workers=1)
+            scanner.search_files(staging, batch)
             scanned.update(batch)
 
     prepared = prepared_for_plugin(result, today)
@@ -257,8 +258,9 @@ def _index_and_scan(result: Build, staging: Path,
     indexing = start_search_index(staging, pages_to_index(files, staging, result.site))
     try:
         with result.stage("  leak scan of the pages"):
-            scanner.submit(staging, [f for f in files if f not in scanned])
-            report = scanner.results()
+            scanner.search_files(staging, [f for f in files if f not in scanned],
+                                 workers=os.cpu_count() or 1)
+            report = scanner.report()
     finally:
         try:
             with result.stage("  waiting for the search index"):
@@ -267,7 +269,8 @@ def _index_and_scan(result: Build, staging: Path,
             raise BuildFailed(f"the site could not be built: {exc}") from None
     with result.stage("  leak scan of the search index"):
         index = leakscan.list_files(staging / SEARCH_FOLDER)
-        report.add(scanner.scan(staging, index))
+        scanner.search_files(staging, index, workers=os.cpu_count() or 1)
+        report.add(scanner.report())
     report.files_scanned = len(files) + len(index)
     return report
 

@@ -6,6 +6,7 @@ import collections
 import csv
 import filecmp
 import json
+import os
 import re
 
 import pytest
@@ -198,17 +199,19 @@ def test_a_leak_scan_that_cannot_run_fails_the_build_and_keeps_the_site(
         project: Project, monkeypatch: pytest.MonkeyPatch):
     """The scanner's process dying (out of memory, say) is a failed build, never a clean
     scan: exit 1, a plain message, the previous site untouched."""
+    import signal
+
     from generator import leakscan
 
     assert project.build().exit_code == 0
     before = {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()}
-    started = leakscan.BackgroundScanner.__init__
+    search_contents = leakscan.LeakScan.search_contents
 
-    def start_then_die(self, *args):
-        started(self, *args)
-        self._process.kill()
+    def search_then_die(self, contents):
+        search_contents(self, contents)
+        os.kill(self.process_id(), signal.SIGKILL)  # as the kernel's out-of-memory killer
 
-    monkeypatch.setattr(leakscan.BackgroundScanner, "__init__", start_then_die)
+    monkeypatch.setattr(leakscan.LeakScan, "search_contents", search_then_die)
     result = project.build()
     assert result.exit_code == 1, result.output
     assert "leak scan" in result.stderr and "ended unexpectedly" in result.stderr
@@ -222,19 +225,19 @@ def _record_scan(monkeypatch: pytest.MonkeyPatch) -> dict:
     from generator import leakscan
 
     seen: dict = {"from disk": [], "as bytes": {}}
-    submit, submit_contents = (leakscan.BackgroundScanner.submit,
-                               leakscan.BackgroundScanner.submit_contents)
+    search_files, search_contents = (leakscan.LeakScan.search_files,
+                                     leakscan.LeakScan.search_contents)
 
-    def record_files(self, folder, files, workers=None):
+    def record_files(self, folder, files, workers=1):
         seen["from disk"] += [f.relative_to(folder).as_posix() for f in files]
-        return submit(self, folder, files, workers)
+        return search_files(self, folder, files, workers)
 
     def record_contents(self, contents):
         seen["as bytes"].update(contents)
-        return submit_contents(self, contents)
+        return search_contents(self, contents)
 
-    monkeypatch.setattr(leakscan.BackgroundScanner, "submit", record_files)
-    monkeypatch.setattr(leakscan.BackgroundScanner, "submit_contents", record_contents)
+    monkeypatch.setattr(leakscan.LeakScan, "search_files", record_files)
+    monkeypatch.setattr(leakscan.LeakScan, "search_contents", record_contents)
     return seen
 
 
@@ -254,7 +257,7 @@ def test_every_published_file_is_searched_once_as_it_was_published(
     the site is searched once: from disk, or from exactly the bytes published."""
     from generator import leakscan
 
-    monkeypatch.setattr(leakscan.BackgroundScanner, "busy", lambda self: not scanner_keeps_up)
+    monkeypatch.setattr(leakscan.LeakScan, "idle", lambda self: scanner_keeps_up)
     seen = _record_scan(monkeypatch)
     assert project.build().exit_code == 0
     published = _published(project)
@@ -295,7 +298,7 @@ def test_default_relative_folders_build_whatever_the_scanner_is_doing(
     failed the build at random."""
     from generator import leakscan
 
-    monkeypatch.setattr(leakscan.BackgroundScanner, "busy", lambda self: False)
+    monkeypatch.setattr(leakscan.LeakScan, "idle", lambda self: True)
     monkeypatch.chdir(project.root)
     for _ in range(2):  # from an empty folder, then over the published site
         result = run_cli("build")

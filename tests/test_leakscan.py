@@ -139,33 +139,42 @@ def test_contents_are_searched_as_the_files_they_become(tmp_path: Path):
 def test_the_scanner_process_finds_what_this_process_finds(tmp_path: Path):
     """The build's scanner runs in a process of its own, sent the values once and then
     each batch of files; its report is the same as a scan here."""
-    from generator.leakscan import BackgroundScanner, ScanFailed, list_files
+    from generator.leakscan import LeakScan, ScanFailed, list_files
 
     for i in range(3):
         page = tmp_path / f"entry-{i}" / "index.html"
         page.parent.mkdir()
         page.write_text(CHROME + (f"<p>near 7 Canary Row {i}</p>" if i == 1 else "") + FOOTER)
     (tmp_path / "clean.html").write_text(CHROME + FOOTER)
-    scanner = BackgroundScanner(SENSITIVE, public=["1 Other Street"])
-    try:
+    with LeakScan(SENSITIVE, public=["1 Other Street"]) as scanner:
         files = list_files(tmp_path)
-        report = scanner.scan(tmp_path, files)
+        scanner.search_files(tmp_path, files, workers=2)
+        report = scanner.report()
         assert dict(report.hits) == dict(scan(tmp_path, SENSITIVE).hits) == {
             "entry-1/index.html: address": 1}
         assert report.files_scanned == 4
-        assert scanner.scan(tmp_path, [tmp_path / "clean.html"]).clean
+        scanner.search_files(tmp_path, [tmp_path / "clean.html"])
+        assert scanner.report().clean
         # Files not yet written are searched from their bytes, named by their path.
         contents = {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in files}
-        scanner.submit_contents(contents)
-        scanner.submit_contents({"downloads/register.csv": b"ref,address\n1,7 Canary Row\n"})
-        both = scanner.results()
+        scanner.search_contents(contents)
+        scanner.search_contents({"downloads/register.csv": b"ref,address\n1,7 Canary Row\n"})
+        both = scanner.report()
         assert dict(both.hits) == {"entry-1/index.html: address": 1,
                                    "downloads/register.csv: address": 1}
-        assert both.files_scanned == 5 and not scanner.busy()
-        missing = scanner.scan  # a file that vanished is a failure, not a clean scan
+        assert both.files_scanned == 5 and scanner.idle()
+        # A file that vanished is a failure, not a clean scan.
+        scanner.search_files(tmp_path, [tmp_path / "gone.html"])
         with pytest.raises(ScanFailed, match="FileNotFoundError"):
-            missing(tmp_path, [tmp_path / "gone.html"])
-    finally:
-        scanner.close()
+            scanner.report()
     with pytest.raises(ScanFailed, match="closed"):
-        scanner.scan(tmp_path, files)
+        scanner.search_files(tmp_path, files)
+
+
+def test_a_scanner_that_cannot_be_made_fails_every_search(tmp_path: Path):
+    from generator.leakscan import LeakScan, ScanFailed
+
+    with LeakScan("not the values", public=[]) as broken:  # type: ignore[arg-type]
+        broken.search_contents({"a.html": b"nothing"})
+        with pytest.raises(ScanFailed, match="could not be made"):
+            broken.report()
