@@ -186,7 +186,6 @@ class Audit:
     records_out: Counter[str] = field(default_factory=Counter)
     fields_dropped: Counter[str] = field(default_factory=Counter)
     redactions: Counter[str] = field(default_factory=Counter)
-    cells_suppressed: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass

@@ -62,8 +62,6 @@ class Council:
                                  "WCAG AA contrast on it; the build checks.")
     accent_colour: str = option("#a3195b", "Link and accent colour as #rrggbb. Must meet "
                                 "WCAG AA contrast on white; the build checks.")
-    welsh: bool = option(False, "True for a Welsh planning authority (enforcement warning "
-                         "notices follow Welsh law; bilingual pages are not built yet).")
 
 
 @dataclass

@@ -91,38 +91,62 @@ class Build:
             self.timings[name] = round(time.perf_counter() - started, 3)
 
 
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """The data stages make millions of objects that live until the pages are made and
-    form no reference cycles worth looking for; Python's cycle collector would walk them
-    again and again (10 of 33 seconds at 200,000 cases). Objects are still freed as soon
-    as nothing refers to them. What the stages made is frozen before collection resumes:
-    otherwise the first allocation after it would walk all of it once more (1.6 s), and
-    so would every later full collection (MkDocs makes cycles). `build` unfreezes it
-    when it ends."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
+class _CycleCollection:
+    """The cycle collector, paused while the data stages run, and given back as it was
+    on every path out of a build, a validation or a preview.
+
+    The data stages make millions of objects that live until the pages are made and
+    form no reference cycles worth looking for; the collector would walk them again and
+    again. Objects are still freed as soon as nothing refers to them. Once the stages
+    are done, what they made is frozen before collection resumes: otherwise the first
+    allocation after it would walk all of it once more, and so would every later full
+    collection (MkDocs makes cycles). Leaving the context unfreezes it."""
+
+    def __enter__(self) -> _CycleCollection:
+        self.enabled = gc.isenabled()
+        gc.disable()
+        return self
+
+    def data_stages_done(self) -> None:
         gc.freeze()
-        if enabled:
+        if self.enabled:
+            gc.enable()
+
+    def __exit__(self, *_: object) -> None:
+        gc.unfreeze()
+        if self.enabled:
             gc.enable()
 
 
 def prepare(config: Config, today: dt.date) -> Build:
     """The data stages: everything up to the pages, with nothing written anywhere."""
     build = Build(config)
-    prepare_into(build, today)
+    with _CycleCollection() as collection:
+        _prepare(build, today, collection)
     return build
 
 
-def prepare_into(build: Build, today: dt.date, scan: bool = False) -> None:
-    """`prepare`, filling a Build the caller holds, so that reports can be written from
-    whatever was found even when a stage fails part-way. With `scan`, the leak scanner
-    is started as soon as the values it looks for are known (the caller closes it)."""
-    with _without_cycle_collection():
+def validate_export(config_path: Path, reports_dir: Path, today: dt.date) -> Build:
+    """Check the export without building; the reports are written whatever happens."""
+    result = Build(load_config(config_path))
+    try:
+        with _CycleCollection() as collection:
+            _prepare(result, today, collection)
+    finally:
+        _write_reports(result, reports_dir.absolute())
+    return result
+
+
+def _prepare(build: Build, today: dt.date, collection: _CycleCollection,
+             scan: bool = False) -> None:
+    """The data stages, filling a Build the caller holds, so that reports can be written
+    from whatever was found even when a stage fails part-way. With `scan`, the leak
+    scanner is started as soon as the values it looks for are known (the caller closes
+    it)."""
+    try:
         _prepare_stages(build, today, scan)
+    finally:
+        collection.data_stages_done()
 
 
 def _prepare_stages(build: Build, today: dt.date, scan: bool) -> None:
@@ -203,7 +227,9 @@ def pages_to_index(files: list[Path], staging: Path, site: GeneratedSite) -> lis
     return [p for p in pages if p not in fast and p != "404.html"]
 
 
-STREAMED_FILES = 1000  # fast pages handed to the scanner at once while others are written
+# Fast pages handed to the scanner at once while others are written: a few of the
+# blocks it searches, so that it is not handed work a block at a time.
+STREAMED_FILES = 4 * leakscan.BLOCK
 
 
 def _render(result: Build, mkdocs_yml: Path, staging: Path, today: dt.date) -> set[Path]:
@@ -307,12 +333,12 @@ def build(config_path: Path, mkdocs_yml: Path, site_dir: Path, reports_dir: Path
     folders = SiteFolders.beside(site_dir)
     reports_dir = reports_dir.absolute()
     result = Build(load_config(config_path))
-    with locked(folders):
+    with locked(folders), _CycleCollection() as collection:
         recover(folders)
         clearing = start_clearing(folders)
         staging: Path | None = None
         try:
-            prepare_into(result, today, scan=True)
+            _prepare(result, today, collection, scan=True)
             if strict and result.problems.errors:
                 raise BuildFailed(f"{len(result.problems.errors)} rows have errors and "
                                   "--strict is set; see reports/issues.csv")
@@ -343,7 +369,6 @@ def build(config_path: Path, mkdocs_yml: Path, site_dir: Path, reports_dir: Path
             if result.scanner is not None:
                 result.scanner.close()
             clearing.join()
-            gc.unfreeze()  # collections resume walking what the data stages made
             _write_reports(result, reports_dir)
     return result
 
@@ -356,5 +381,7 @@ def _write_reports(result: Build, reports_dir: Path) -> None:
         reports.write_all(result, reports_dir)
     except OSError as exc:
         if not failing:
-            raise BuildFailed("the site was published, but its reports "
-                              + _cannot_write(exc), published=True) from None
+            published = result.leaks is not None and result.leaks.clean
+            raise BuildFailed(("the site was published, but its reports " if published
+                               else "the reports ") + _cannot_write(exc),
+                              published=published) from None

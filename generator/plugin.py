@@ -36,6 +36,7 @@ from mkdocs.utils import get_build_timestamp
 
 from .config import Config
 from .content_checks import Finding, check_page
+from .leakscan import BLOCK  # pages are written as many at a time as it searches
 from .pages.common import FastPage, GeneratedSite
 from .problems import Problem, Problems, Severity
 
@@ -193,7 +194,6 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
 # What `expand_skeletons` changes of what MkDocs wrote, besides removing skeletons.
 REWRITTEN = frozenset({"sitemap.xml", "sitemap.xml.gz"})
 SKELETON = "__skeleton__"
-WRITTEN_BATCH = 250  # as many as the leak scan searches in one block
 _TITLE, _DESCRIPTION, _CONTENT = "SKELETONTITLE", "SKELETONDESCRIPTION", "SKELETONCONTENT"
 SKELETON_MARKDOWN = (f'---\ntitle: "{_TITLE}"\ndescription: "{_DESCRIPTION}"\n'
                      f"hide: [toc]\n---\n\n{_CONTENT}\n")
@@ -207,7 +207,7 @@ def expand_skeletons(site_dir: Path, pages: dict[str, FastPage], site_url: str,
     links, so only the title, description, address and content differ. With `kept`
     (previewing), a folder whose pages and skeleton are unchanged since the last
     rebuild is put back as it was instead of being written again. `written` is told
-    the files written, WRITTEN_BATCH at a time."""
+    the files written, BLOCK at a time."""
     by_folder: dict[str, list[tuple[str, FastPage]]] = {}
     for path, page in pages.items():
         by_folder.setdefault(posixpath.dirname(path), []).append((path, page))
@@ -226,9 +226,9 @@ def expand_skeletons(site_dir: Path, pages: dict[str, FastPage], site_url: str,
             digest = _digest(head, tail, members) if kept else ""
             if not (kept and kept.put_back(site_dir, folder, digest)):
                 skeleton = _Skeleton(head, tail, skeleton_url)
-                for start in range(0, len(members), WRITTEN_BATCH):
+                for start in range(0, len(members), BLOCK):
                     batch = [skeleton.write(site_dir, path, page)
-                             for path, page in members[start:start + WRITTEN_BATCH]]
+                             for path, page in members[start:start + BLOCK]]
                     if written:
                         written(batch)
                 if kept:

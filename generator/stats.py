@@ -39,14 +39,12 @@ class Table:
     summary: str
     header: list[str]
     rows: list[list[str]]
-    note: str = ""
 
 
 @dataclass
 class Statistics:
     tables: list[Table] = field(default_factory=list)
     figures: dict[str, dict[str, int | None]] = field(default_factory=dict)  # name->period
-    suppressed_cells: int = 0
     ward_counts: dict[str, dict[str, int | None]] = field(default_factory=dict)
     ward_period: str = ""
     periods: dict[str, Period] = field(default_factory=dict)
@@ -370,13 +368,11 @@ def compute(data: PublicData, config: Config, wards: WardMap) -> Statistics:
                              for name, total in zip(counts.rows, counts.row_totals,
                                                     strict=True)}
         stats.ward_period = last.label
-        stats.suppressed_cells += counts.suppressed
         stats.periods["last_quarter"] = last
         if config.privacy.grid_cell_metres:
             grid_table, grid_counts = _by_grid_square(in_q, last, config.privacy.grid_cell_metres,
                                                       threshold)
             stats.tables.append(grid_table)
-            stats.suppressed_cells += grid_counts.suppressed
     stats.periods["this_year"] = years[-1]
     if len(years) > 1:
         stats.periods["last_year"] = years[-2]
