@@ -756,3 +756,40 @@ def test_a_broken_mapping_exits_2_naming_the_option(tmp_path: Path, clean: Clean
     assert "Configuration problems in mapping.yml" in result.stderr
     assert expected in result.stderr
     assert not (project.reports / "reconciliation.csv").exists()
+
+
+# --- a UTF-8 export with a byte typed in Windows-1252 --------------------------------
+
+
+def on_register(r: dict[str, str]) -> bool:
+    return r["Notice Type"] == "ENF" and not r["Date Withdrawn"] and not r["Date Quashed"]
+
+
+@pytest.mark.parametrize("declared", ["auto", "utf-8"])
+def test_a_stray_windows_1252_byte_in_a_utf_8_export_is_read_and_reported(
+        tmp_path: Path, clean: Clean, declared: str):
+    project = new_project(tmp_path, clean)
+    sheet = Sheet.load(project.export / "notices.csv")
+    accented = sheet.pick(on_register)
+    stray = sheet.pick(on_register, skip=accented + 1)
+    sheet.set(accented, "Breach Summary", "Rear extension to the café – 4 metres deep.")
+    sheet.set(stray, "Breach Summary", "Decking built without the council’s consent.")
+    data = sheet.text().encode("utf-8")
+    typed = "council’s".encode()
+    assert data.count(typed) == 1
+    (project.export / "notices.csv").write_bytes(data.replace(typed, b"council\x92s"))
+    project.edit_mapping(lambda m: m["files"]["notices"].update(encoding=declared))
+
+    result = project.build("--today", TODAY)
+
+    no_traceback(result)
+    assert result.exit_code == 0, result.output
+    found = issues(project)
+    assert [(p["file"], int(p["row"]), p["column"], p["kind"], p["severity"], p["value"])
+            for p in found] == [("notices.csv", stray + 2, "Breach Summary", "mixed-encoding",
+                                 "warning", "")]
+    assert "0x92 as '’'" in found[0]["message"]
+    assert reconciliation(project) == clean.counts
+    site = project.site_text()
+    assert "Rear extension to the café – 4 metres deep." in site
+    assert "Decking built without the council’s consent." in site

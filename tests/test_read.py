@@ -57,6 +57,8 @@ def zip_bytes(**members: str) -> bytes:
     ("Ref,Town\nA1,£5 o’clock\n".encode("cp1252"), "windows-1252", "cp1252", "£5 o’clock"),
     (b"Ref,Town\nA1,\x81caf\xe9\n", "auto", "latin-1", "\x81café"),
     (b"Ref,Town\nA1,caf\xe9\n", "latin-1", "latin-1", "café"),
+    # One byte Windows-1252 leaves undefined does not cost the file its curly quotes.
+    (b"Ref,Town\nA1,\x81caf\xe9 o\x92clock\n", "auto", "latin-1", "\x81café o’clock"),
 ])
 def test_encodings(tmp_path: Path, data: bytes, encoding: str, used: str, value: str) -> None:
     table, problems = read(tmp_path, data, encoding=encoding)
@@ -72,6 +74,8 @@ def test_encodings(tmp_path: Path, data: bytes, encoding: str, used: str, value:
     (b"Ref,Town\rA1,ok\rA2,ok\rA3,\x8d\r", "cp1252", 4, "0x8D", "latin-1"),
     # Line numbers are physical lines: the quoted newline is a line, not a row.
     (b'Ref,Town\nA1,"two\nlines"\nA2,\xa3\n', "utf-8", 4, "0xA3", "cp1252"),
+    # Some UTF-8 (0xC9 0x92 is 'ɒ') but mostly not: the declaration is wrong for the file.
+    (b"Ref,Town\nA1,CAF\xc9\x92S\nA2,\xa3\xa3\n", "utf-8", 3, "0xA3", "cp1252"),
 ])
 def test_declared_encoding_that_fails_names_the_line(
         tmp_path: Path, data: bytes, encoding: str, line: int, byte: str,
@@ -83,6 +87,66 @@ def test_declared_encoding_that_fails_names_the_line(
     assert f"(byte {byte})" in str(error)
     assert f"`encoding: {suggestion}`" in str(error)
     assert str(error).startswith("notices.csv: ")
+
+
+def utf8(text: str) -> bytes:
+    return text.encode("utf-8")
+
+
+STRAY = ("a byte that is not UTF-8 (unlike the rest of the file) was read as "
+         "Windows-1252: ")
+CHECK = "; check the value and correct it in the back office if it is wrong"
+
+
+@pytest.mark.parametrize(("data", "encoding", "used", "rows", "warnings"), [
+    # A UTF-8 export with one byte typed in Windows-1252: only that byte is read so.
+    (utf8("Ref,Town\nA1,Élan\nA2,o") + b"\x92clock\n", "auto", "utf-8",
+     {2: "Élan", 3: "o’clock"}, [(3, "Town", STRAY + "0x92 as '’'" + CHECK)]),
+    # Declaring UTF-8 reads it the same way: the row is kept, not the file lost.
+    (utf8("Ref,Town\nA1,Élan\nA2,o") + b"\x92clock\n", "utf-8", "utf-8",
+     {2: "Élan", 3: "o’clock"}, [(3, "Town", STRAY + "0x92 as '’'" + CHECK)]),
+    # Rows, not lines: the quoted value spans two lines, so the bad byte is on row 3.
+    (utf8('Ref,Town\nA1,"Ynys\nMôn"\nA2,M') + b"\xfcnster\n", "auto", "utf-8",
+     {2: "Ynys\nMôn", 3: "Münster"}, [(3, "Town", STRAY + "0xFC as 'ü'" + CHECK)]),
+    # Several bytes in one cell, one that Windows-1252 does not define; and the header.
+    (b"Ref,T\xe9l\n" + utf8("A1,Élan – Zoë – Môn\nA2,") + b"\x93x\x81\x94\n", "auto", "utf-8",
+     {2: "Élan – Zoë – Môn", 3: "“x\x81”"},
+     [(1, "Tél", STRAY + "0xE9 as 'é'" + CHECK),
+      (3, "Tél", "bytes that are not UTF-8 (unlike the rest of the file) were read as "
+       "Windows-1252: 0x93 as '“', 0x81 as U+0081 (Windows-1252 does not define it), "
+       "0x94 as '”'" + CHECK)]),
+    # A byte-order mark says UTF-8 even when nothing else in the file does.
+    (utf8("\ufeffRef,Town\nA1,") + b"o\x92clock\n", "auto", "utf-8-sig",
+     {2: "o’clock"}, [(2, "Town", STRAY + "0x92 as '’'" + CHECK)]),
+    # Mostly Windows-1252, with two bytes that happen to be UTF-8 for 'ɒ': read as
+    # Windows-1252 like the rest of the file, and that row is reported.
+    (b"Ref,Town\nA1,CAF\xc9\x92S\nA2,\xa3\xa3\nA3,\xe9\n", "auto", "cp1252",
+     {2: "CAFÉ’S", 3: "££", 4: "é"},
+     [(2, "Town", "most of the file is Windows-1252, so bytes here that would be UTF-8 "
+       "were read as Windows-1252 too: 0xC9 0x92 (UTF-8 'ɒ') as 'É’'" + CHECK)]),
+    # A tie goes to UTF-8: its multi-byte characters are rarely there by chance.
+    (utf8("Ref,Town\nA1,Élan\nA2,") + b"\xa3\n", "auto", "utf-8",
+     {2: "Élan", 3: "£"}, [(3, "Town", STRAY + "0xA3 as '£'" + CHECK)]),
+])
+def test_mixed_encodings_are_mended_cell_by_cell_and_reported(
+        tmp_path: Path, data: bytes, encoding: str, used: str, rows: dict[int, str],
+        warnings: list[tuple[int, str, str]]) -> None:
+    table, problems = read(tmp_path, data, encoding=encoding)
+    assert table.encoding == used
+    assert {number: row[table.headers[1]] for number, row in table.rows} == rows
+    assert [(p.row, p.column, p.message) for p in problems] == warnings
+    assert all((p.kind, p.severity, p.value) == ("mixed-encoding", Severity.WARNING, "")
+               for p in problems)
+
+
+def test_many_stray_bytes_in_one_cell_are_summed_up(tmp_path: Path) -> None:
+    # Eight stray bytes (all that is not UTF-8) against ten UTF-8 characters.
+    data = (utf8("Ref,Notes\nA1,Élan Zoë – Môn – Ystâd – Caffè – Öl\nA2,")
+            + bytes(range(0xE0, 0xE8)) + b"\n")
+    table, problems = read(tmp_path, data)
+    assert table.rows[1][1]["Notes"] == "àáâãäåæç"
+    (problem,) = problems
+    assert "0xE4 as 'ä' and 3 more; check" in problem.message
 
 
 @pytest.mark.parametrize(("data", "encoding"), [
