@@ -472,7 +472,25 @@ def _read_xlsx(name: str, data: bytes, sheet: str | None, problems: Problems) ->
     finally:
         workbook.close()
     table.encoding, table.delimiter, table.sheet = "xlsx", "", worksheet.title
+    _report_blanked(name, data, worksheet, table, problems)
     return table
+
+
+def _report_blanked(name: str, data: bytes, worksheet: Any, table: Table,
+                    problems: Problems) -> None:
+    """Warn about cells the read gave as blank although the workbook shows a value."""
+    from . import xlsx_blanks
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            # openpyxl keeps where in the workbook the sheet's XML is stored here.
+            blanked = xlsx_blanks.find_blanked(archive, worksheet._worksheet_path)
+    except Exception as exc:  # zipfile, the XML parser and openpyxl raise many types
+        _fatal(name, "bad-xlsx", f"sheet '{worksheet.title}' could not be read "
+               f"({type(exc).__name__}); open it in Excel, save it again and re-run")
+    last = table.blank_rows + 1 + len(table.rows)  # every row read: blank ones count
+    xlsx_blanks.report(blanked, name, worksheet.title, table.headers,
+                       range(table.header_row, last + 1), problems)
 
 
 def _pick_sheet(name: str, workbook: Any, sheet: str | None) -> Any:

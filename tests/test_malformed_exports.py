@@ -793,3 +793,48 @@ def test_a_stray_windows_1252_byte_in_a_utf_8_export_is_read_and_reported(
     site = project.site_text()
     assert "Rear extension to the café – 4 metres deep." in site
     assert "Decking built without the council’s consent." in site
+
+
+# --- a workbook whose cells read as blank --------------------------------------------
+
+
+def test_workbook_formulas_without_results_and_merged_cells_are_reported(tmp_path: Path,
+                                                                         clean: Clean):
+    project = new_project(tmp_path, clean)
+    sheet = Sheet.load(project.export / "cases.csv")
+    _xlsx(project)
+    workbook = openpyxl.load_workbook(project.export / "cases.xlsx")
+    worksheet = workbook.active
+    column = {name: openpyxl.utils.get_column_letter(sheet.col(name) + 1)
+              for name in ("Case Ref", "Date Received", "Date Logged")}
+    # Two 'Date Logged' cells become formulas, saved by a program (no result in them).
+    first = sheet.pick() + 2
+    for row in (first, first + 1):
+        worksheet[f"{column['Date Logged']}{row}"] = f"={column['Date Received']}{row}+2"
+    # Two ordinary rows' references merged: the second row's reads as blank (a case no
+    # notice refers to, so that nothing else changes).
+    notices = Sheet.load(project.export / "notices.csv")
+    noticed = {r[notices.col("Case Ref")] for r in notices.rows}
+    merged = next(n for n in range(first + 10, len(sheet.rows))
+                  if sheet.pick(skip=n - 2) == n - 2 and sheet.pick(skip=n - 1) == n - 1
+                  and sheet.get(n - 1, "Case Ref") not in noticed)
+    worksheet.merge_cells(f"{column['Case Ref']}{merged}:{column['Case Ref']}{merged + 1}")
+    workbook.save(project.export / "cases.xlsx")
+
+    result = project.validate("--today", TODAY)
+
+    no_traceback(result)
+    assert result.exit_code == 1, result.output
+    found = issues(project)
+    assert [(p["file"], p["row"], p["column"], p["kind"], p["severity"]) for p in found] == [
+        ("cases.xlsx", "", "Case Ref", "merged-cells", "warning"),
+        ("cases.xlsx", "", "Date Logged", "formula-not-calculated", "warning"),
+        ("cases.xlsx", str(merged + 1), "Case Ref", "missing-reference", "error")]
+    assert (f"sheet 'Cases', column {column['Case Ref']}: merged cells "
+            f"({column['Case Ref']}{merged}:{column['Case Ref']}{merged + 1})"
+            ) in found[0]["message"]
+    assert (f"{column['Date Logged']}{first}:{column['Date Logged']}{first + 1} hold formulas "
+            "with no saved result") in found[1]["message"]
+    counts, before = reconciliation(project)["cases.xlsx"], clean.counts["cases.csv"]
+    assert counts["read"] == before["read"]
+    assert counts["rejected"] == before["rejected"] + 1

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -13,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator import xlsx_blanks
 from generator.problems import FatalInputError, Problems, Severity
 from generator.read import Table, cell_text, column_letter, read_table
 
@@ -384,6 +387,127 @@ def test_xlsx_fatal(tmp_path: Path, sheet: str, kind: str) -> None:
 def test_damaged_xlsx(tmp_path: Path) -> None:
     data = zip_bytes(**{"[Content_Types].xml": "not xml", "xl/workbook.xml": "<broken"})
     assert fatal(tmp_path, data, "cases.xlsx").problem.kind == "bad-xlsx"
+
+
+def rewrite_sheet(path: Path, change: Callable[[str], str]) -> Path:
+    """The workbook with its first sheet's XML changed, as another program wrote it."""
+    with zipfile.ZipFile(path) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    part = "xl/worksheets/sheet1.xml"
+    members[part] = change(members[part].decode()).encode()
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+    return path
+
+
+def sheet_with(path: Path, *, formulas: dict[str, str] = {},  # noqa: B006 - never changed
+               merged: tuple[str, ...] = ()) -> Path:
+    """A 'Cases' sheet of five data rows; openpyxl saves formulas without a result, as
+    any program but Excel does."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Cases"
+    sheet.append(["Ref", "Received", "Days", "Ward"])
+    for n in range(2, 7):
+        sheet.append([f"E/{n}", dt.date(2024, 1, n), n, "W1"])
+    for cell, formula in formulas.items():
+        sheet[cell] = formula
+    for cells in merged:
+        sheet.merge_cells(cells)
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("formulas", "merged", "blank", "warnings"), [
+    ({}, (), set(), []),
+    ({"C3": "=B3-B2", "C4": "=B4-B3", "C5": "=B5-B4", "C6": "=B6-B5"}, (),
+     {(3, "Days"), (4, "Days"), (5, "Days"), (6, "Days")},
+     [("formula-not-calculated", "Days", "sheet 'Cases', column C: C3:C6 hold formulas with "
+       "no saved result, so they were read as blank. The workbook was probably written by "
+       "a program and never opened in Excel: open it in Excel, save it, and run again")]),
+    ({"D2": '="W"&C2', "A5": '="E/"&C5'}, (), {(2, "Ward"), (5, "Ref")},
+     [("formula-not-calculated", "Ref", "sheet 'Cases', column A: A5 holds a formula with no "
+       "saved result, so it was read as blank. The workbook was"),
+      ("formula-not-calculated", "Ward", "sheet 'Cases', column D: D2 holds a formula")]),
+    # A formula outside the table (no header above it) reads as nothing anyway.
+    ({"F3": "=1+1"}, (), set(), []),
+    ({}, ("A3:A5",), {(4, "Ref"), (5, "Ref")},
+     [("merged-cells", "Ref", "sheet 'Cases', column A: merged cells (A3:A5) hold their "
+       "value only in their first cell, so A4:A5 were read as blank. Unmerge the cells in "
+       "Excel (Home, Merge & Center, Unmerge Cells), fill in every value, save, and run "
+       "again")]),
+    ({}, ("C2:D2", "D5:D6"), {(2, "Ward"), (6, "Ward")},
+     [("merged-cells", "Ward", "sheet 'Cases', column D: merged cells (C2:D2, D5:D6) hold "
+       "their value only in their first cell, so D2, D6 were read as blank")]),
+])
+def test_xlsx_cells_read_as_blank_are_reported(
+        tmp_path: Path, formulas: dict[str, str], merged: tuple[str, ...],
+        blank: set[tuple[int, str]], warnings: list[tuple[str, str, str]]) -> None:
+    problems = Problems()
+    table = read_table(sheet_with(tmp_path / "cases.xlsx", formulas=formulas, merged=merged),
+                       problems=problems)
+    assert {(n, h) for n, row in table.rows for h, v in row.items() if not v} == blank
+    assert len(problems) == len(warnings)
+    for problem, (kind, column, message) in zip(problems, warnings, strict=True):
+        assert (problem.kind, problem.severity, problem.row, problem.column, problem.value) == (
+            kind, Severity.WARNING, None, column, "")
+        assert problem.message.startswith(message), problem.message
+
+
+@pytest.mark.parametrize(("saved", "value"), [
+    ('<c r="C3"><f>B3-B2</f><v>1</v></c>', "1"),  # as Excel saves it
+    ('<c r="C3" t="str"><f>""</f><v></v></c>', ""),  # a formula whose result is empty text
+])
+def test_xlsx_formulas_with_a_saved_result_are_read(tmp_path: Path, saved: str,
+                                                     value: str) -> None:
+    path = rewrite_sheet(sheet_with(tmp_path / "cases.xlsx", formulas={"C3": "=B3-B2"}),
+                         lambda xml: re.sub(r'<c r="C3".*?</c>', saved, xml))
+    problems = Problems()
+    table = read_table(path, problems=problems)
+    assert table.rows[1] == (3, {"Ref": "E/3", "Received": "03/01/2024", "Days": value,
+                                 "Ward": "W1"})
+    assert not problems
+
+
+def test_xlsx_blank_cells_found_in_namespace_prefixed_xml(tmp_path: Path) -> None:
+    def prefixed(xml: str) -> str:
+        xml = re.sub(r"<(/?)(\w+)", r"<\1x:\2", xml)
+        return xml.replace('xmlns="', 'xmlns:x="', 1)
+    path = rewrite_sheet(sheet_with(tmp_path / "cases.xlsx", formulas={"C3": "=B3-B2"},
+                                    merged=("A5:A6",)), prefixed)
+    assert "<x:f>" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    problems = Problems()
+    read_table(path, problems=problems)
+    assert [(p.kind, p.column) for p in problems] == [("formula-not-calculated", "Days"),
+                                                      ("merged-cells", "Ref")]
+
+
+@pytest.mark.parametrize(("formulas", "merged", "scanned"), [
+    ({}, (), False), ({"C3": "=1"}, (), True), ({}, ("A3:A4",), True)])
+def test_xlsx_sheet_is_read_twice_only_with_formulas_or_merged_cells(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, formulas: dict[str, str],
+        merged: tuple[str, ...], scanned: bool) -> None:
+    calls = []
+    full_read = xlsx_blanks._scan
+    monkeypatch.setattr(xlsx_blanks, "_scan", lambda stream: calls.append(1) or full_read(stream))
+    read_table(sheet_with(tmp_path / "cases.xlsx", formulas=formulas, merged=merged))
+    assert bool(calls) == scanned
+
+
+@pytest.mark.parametrize(("xml", "found"), [
+    (b'<c r="A1"><f>1+1</f></c>', True), (b'<c><f t="shared" si="0"/></c>', True),
+    (b"<x:c><x:f>1</x:f></x:c>", True), (b'<mergeCells><mergeCell ref="A1:B1"/>', True),
+    (b'<x:mergeCell ref="A1:B1"/>', True), (b"<c><v>1</v></c><cfRule><formula>1", False),
+    (b"<fill/><font/>" + b"<c><v>1</v></c>" * 5, False),
+    # A marker cut in two by the end of a chunk is still found.
+    (b"x" * 9 + b"<f>", True), (b"x" * 10 + b"<mergeCell ref", True),
+])
+def test_quick_look_for_formulas_or_merged_cells(monkeypatch: pytest.MonkeyPatch,
+                                                 xml: bytes, found: bool) -> None:
+    monkeypatch.setattr(xlsx_blanks, "_CHUNK", 11)
+    assert xlsx_blanks._mentions_formulas_or_merges(io.BytesIO(xml)) is found
 
 
 @pytest.mark.parametrize(("value", "text"), [
