@@ -741,8 +741,15 @@ def test_an_export_in_another_shape_reads_the_same(tmp_path: Path, clean: Clean,
     (lambda m: m.update(date_formats="%d/%m/%Y"), "'date_formats' must be a list"),
     (lambda m: m["files"]["notices"]["columns"].pop("notice_type"),
      "'files.notices.columns.notice_type' is required"),
+    (lambda m: m["files"]["cases"].update(delimeter=";"),
+     "unknown option 'files.cases.delimeter' (did you mean 'delimiter'?)"),
+    (lambda m: m["files"]["notices"].update(colums=m["files"]["notices"].pop("columns")),
+     "unknown option 'files.notices.colums' (did you mean 'columns'?)"),
+    (lambda m: m["exclude"].update(value=["NPA"]),
+     "unknown option 'exclude.value' (did you mean 'values'?)"),
 ], ids=["unknown-encoding", "long-delimiter", "misspelt-field", "bad-code-value",
-        "date-formats-not-a-list", "required-column-unmapped"])
+        "date-formats-not-a-list", "required-column-unmapped", "misspelt-delimiter",
+        "misspelt-columns", "misspelt-exclude-values"])
 def test_a_broken_mapping_exits_2_naming_the_option(tmp_path: Path, clean: Clean,
                                                     change: Callable[[dict], Any],
                                                     expected: str):
