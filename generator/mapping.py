@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -96,6 +97,11 @@ ENCODINGS = ("auto", "utf-8", "utf-8-sig", "cp1252", "latin-1")
 COORDINATE_SOURCES = ("bng", "latlon", "postcode")
 EXCEL_SERIAL = "excel-serial"
 NO_REFERENCE = {"", "N/A", "NA", "N.A.", "NONE", "NULL", "-", "TBC", "0"}
+# The longest references in use, Planning Inspectorate appeal references such as
+# APP/X1234/C/21/3271234, are about 25 characters: this leaves room for any council's.
+MAX_REFERENCE_LENGTH = 100
+_SHOWN = 60  # characters of a bad reference quoted in its problem
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
 @dataclass
@@ -335,6 +341,10 @@ class RowMapper:
         if (values.get("reference") or "").strip().upper() in NO_REFERENCE or not all(
                 row.get(header) for header in self._required):  # (cells are stripped)
             self._check_required(values, row, row_number)
+        reference = values.get("reference") or ""
+        if (len(reference) > MAX_REFERENCE_LENGTH or not reference.isprintable()
+                or not _LETTER_OR_DIGIT.search(reference)):
+            self._check_reference(reference, row_number)
         if self.problems.error_count > before:
             return None
         return MappedRow(source, values, row)
@@ -395,6 +405,30 @@ class RowMapper:
             return None
         return enum(canonical_value)
 
+    def _check_reference(self, reference: str, row_number: int) -> None:
+        """A reference names an entry, its page and its line in the open data: one of
+        hundreds of characters, or one holding a line break or control character, is
+        damage (or the wrong column), never a reference."""
+        if reference.strip().upper() in NO_REFERENCE:
+            return  # missing-reference already
+        header = self.fm.columns["reference"]
+        shown = _visible(reference)
+        if len(shown) > _SHOWN:
+            shown = shown[:_SHOWN] + "…"
+        if len(reference) > MAX_REFERENCE_LENGTH:
+            self.problems.error(
+                self.table.file, row_number, header, shown, "reference-too-long",
+                f"the reference is {len(reference):,} characters long, but a reference has "
+                f"at most {MAX_REFERENCE_LENGTH} (is the mapping's reference column the "
+                "right one?); correct it in the back office")
+            return
+        odd = next((c for c in reference if not c.isprintable()), None)
+        reason = ("has no letter or digit" if odd is None else
+                  f"holds {_character_name(odd)}, but a reference is one line of characters "
+                  "that can be seen")
+        self.problems.error(self.table.file, row_number, header, shown, "bad-reference",
+                            f"the reference {reason}; correct it in the back office")
+
     def _check_required(self, values: dict[str, Any], row: dict[str, str],
                         row_number: int) -> None:
         reference = (values.get("reference") or "").strip()
@@ -409,6 +443,31 @@ class RowMapper:
             if not row.get(header, "").strip():
                 self.problems.error(self.table.file, row_number, header, "",
                                     "missing-value", f"'{header}' is blank but required")
+
+
+def _visible(text: str) -> str:
+    """The text with every character that cannot be seen written as an escape (\\n)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
+
+
+_LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")  # str.splitlines' own
+
+
+def _character_name(char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    if char in _LINE_BREAKS:
+        return f"a line break ({code})"
+    if char == "\t":
+        return f"a tab ({code})"
+    category = unicodedata.category(char)
+    if category == "Zs":
+        return f"a space that is not an ordinary space ({code})"
+    if category == "Cf":
+        return f"an invisible formatting character ({code})"
+    return f"a control character ({code})"
 
 
 def location_from(values: dict[str, Any]) -> Location:

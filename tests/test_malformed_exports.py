@@ -237,6 +237,10 @@ def has_case(r: dict[str, str]) -> bool:
     return bool(r["Case Ref"])
 
 
+def on_register(r: dict[str, str]) -> bool:
+    return r["Notice Type"] == "ENF" and not r["Date Withdrawn"] and not r["Date Quashed"]
+
+
 def no_iso_dates(mapping: dict) -> None:
     mapping["date_formats"] = ["%d/%m/%Y", "%d-%b-%y", "excel-serial"]
 
@@ -299,6 +303,22 @@ ROW_CASES = [
     pytest.param("cases.csv", set_cell("Case Ref", ""), None,
                  Expect("missing-reference", "error", "Case Ref", "", outcome="rejected",
                         message="blank"), id="blank-reference"),
+    pytest.param("cases.csv", set_cell("Case Ref", "E/" + "7" * 298), None,
+                 Expect("reference-too-long", "error", "Case Ref", "E/" + "7" * 58 + "…",
+                        outcome="rejected", message="300 characters long"),
+                 id="reference-too-long"),
+    pytest.param("notices.csv", set_cell("Notice Ref", "ENF/2024/0001\nENF/2024/0002"), None,
+                 Expect("bad-reference", "error", "Notice Ref", "ENF/2024/0001\\nENF/2024/0002",
+                        outcome="rejected", message="holds a line break (U+000A)"),
+                 id="reference-with-a-line-break"),
+    pytest.param("notices.csv", set_cell("Notice Ref", "ENF\x1b[31m/1"), None,
+                 Expect("bad-reference", "error", "Notice Ref", "ENF\\x1b[31m/1",
+                        outcome="rejected", message="a control character (U+001B)"),
+                 id="reference-with-a-control-character"),
+    pytest.param("cases.csv", set_cell("Case Ref", "///"), None,
+                 Expect("bad-reference", "error", "Case Ref", "///", outcome="rejected",
+                        message="has no letter or digit"),
+                 id="reference-without-letter-or-digit"),
     pytest.param("cases.csv", set_cell("Status", ""), None,
                  Expect("missing-value", "error", "Status", "", outcome="rejected"),
                  id="blank-required-value"),
@@ -453,6 +473,26 @@ def test_an_impossible_date_still_builds_without_that_row(tmp_path: Path, clean:
     counts, before = reconciliation(project), clean.counts
     assert counts["notices.csv"]["rejected"] == before["notices.csv"]["rejected"] + 1
     assert counts["cases.csv"] == before["cases.csv"]
+
+
+def test_a_register_reference_too_long_for_a_page_name_still_builds(tmp_path: Path,
+                                                                    clean: Clean):
+    """300 characters made a page name the file system refused ("Unexpected error")."""
+    project = new_project(tmp_path, clean)
+    sheet = Sheet.load(project.export / "notices.csv")
+    index = sheet.pick(on_register)
+    sheet.set(index, "Notice Ref", "ENF/" + "1" * 296)
+    sheet.save(project.export / "notices.csv")
+
+    result = project.build("--today", TODAY)
+
+    no_traceback(result)
+    assert result.exit_code == 0, result.output
+    assert [(p["file"], int(p["row"]), p["column"], p["kind"]) for p in issues(project)] == [
+        ("notices.csv", index + 2, "Notice Ref", "reference-too-long")]
+    counts, before = reconciliation(project)["notices.csv"], clean.counts["notices.csv"]
+    assert counts["rejected"] == before["rejected"] + 1
+    assert counts["published"] == before["published"] - 1
 
 
 # --- a mapped column that is not in the file -----------------------------------------
@@ -766,10 +806,6 @@ def test_a_broken_mapping_exits_2_naming_the_option(tmp_path: Path, clean: Clean
 
 
 # --- a UTF-8 export with a byte typed in Windows-1252 --------------------------------
-
-
-def on_register(r: dict[str, str]) -> bool:
-    return r["Notice Type"] == "ENF" and not r["Date Withdrawn"] and not r["Date Quashed"]
 
 
 @pytest.mark.parametrize("declared", ["auto", "utf-8"])

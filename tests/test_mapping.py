@@ -12,7 +12,10 @@ import yaml
 
 from conftest import REPO
 from generator.config import ConfigError
-from generator.mapping import load_mapping
+from generator.mapping import RowMapper, load_mapping
+from generator.model import Source
+from generator.problems import Problems, Severity
+from generator.read import Table
 
 
 def mapping_with(tmp_path: Path, *changes: Callable[[dict[str, Any]], object]) -> Path:
@@ -116,3 +119,65 @@ def test_a_sheet_named_by_a_number_is_text(tmp_path: Path) -> None:
 
 def test_the_sample_mapping_has_no_problem(tmp_path: Path) -> None:
     assert load_mapping(mapping_with(tmp_path)).files.keys() == {"cases", "notices"}
+
+
+# --- references ----------------------------------------------------------------------
+
+TOO_LONG = ("the reference is {n} characters long, but a reference has at most 100 (is the "
+            "mapping's reference column the right one?); correct it in the back office")
+UNSEEN = ("the reference holds {what}, but a reference is one line of characters that can be "
+          "seen; correct it in the back office")
+
+
+@pytest.mark.parametrize(("reference", "problem"), [
+    ("23/00456/ENF", None),
+    ("APP/X1234/C/21/3271234", None),  # a Planning Inspectorate appeal reference
+    ("ENF 2024 7", None),
+    ("Ж/1", None),  # a letter is a letter in any alphabet
+    ("A" * 100, None),
+    ("A" * 101, ("reference-too-long", "A" * 60 + "…", TOO_LONG.format(n=101))),
+    ("E/" + "9" * 298, ("reference-too-long", "E/" + "9" * 58 + "…", TOO_LONG.format(n=300))),
+    ("ENF/1\n2", ("bad-reference", "ENF/1\\n2", UNSEEN.format(what="a line break (U+000A)"))),
+    ("ENF/1\r\n2", ("bad-reference", "ENF/1\\r\\n2",
+                    UNSEEN.format(what="a line break (U+000D)"))),
+    ("ENF\u2028X", ("bad-reference", "ENF\\u2028X",
+                    UNSEEN.format(what="a line break (U+2028)"))),
+    ("ENF\tX", ("bad-reference", "ENF\\tX", UNSEEN.format(what="a tab (U+0009)"))),
+    ("ENF\x07X", ("bad-reference", "ENF\\x07X",
+                  UNSEEN.format(what="a control character (U+0007)"))),
+    ("ENF\u200bX", ("bad-reference", "ENF\\u200bX",
+                    UNSEEN.format(what="an invisible formatting character (U+200B)"))),
+    ("ENF\u202eX", ("bad-reference", "ENF\\u202eX",
+                    UNSEEN.format(what="an invisible formatting character (U+202E)"))),
+    ("ENF\xa0X", ("bad-reference", "ENF\\xa0X",
+                  UNSEEN.format(what="a space that is not an ordinary space (U+00A0)"))),
+    ("///", ("bad-reference", "///",
+             "the reference has no letter or digit; correct it in the back office")),
+    ("__ --", ("bad-reference", "__ --",
+               "the reference has no letter or digit; correct it in the back office")),
+    # Blank and placeholder references have a problem of their own, and only that one.
+    ("-", ("missing-reference", "-", "the reference is '-': every row needs its own "
+           "reference")),
+    ("N/A", ("missing-reference", "N/A", "the reference is 'N/A': every row needs its own "
+             "reference")),
+])
+def test_odd_references_are_row_errors(tmp_path: Path, reference: str,
+                                       problem: tuple[str, str, str] | None) -> None:
+    mapping = load_mapping(mapping_with(tmp_path))
+    fm = mapping.files["cases"]
+    headers = list(fm.columns.values())
+    row = dict.fromkeys(headers, "")
+    row.update({"Case Ref": reference, "Date Received": "05/03/2024", "Status": "CLOSED"})
+    problems = Problems()
+    mapper = RowMapper(mapping, fm, Table("cases.csv", headers, [(7, row)], "utf-8", ","),
+                       problems)
+
+    mapped = mapper.map_row(Source("cases.csv", 7), row)
+
+    if problem is None:
+        assert mapped is not None and not problems
+        return
+    assert mapped is None
+    assert [(p.file, p.row, p.column, p.kind, p.severity, p.value, p.message)
+            for p in problems] == [("cases.csv", 7, "Case Ref", problem[0], Severity.ERROR,
+                                    problem[1], problem[2])]
