@@ -1,6 +1,6 @@
 """Stage: decide, field by field, what may leave the back office.
 
-The policy is data (`DEFAULT_POLICY`, overridable in the configuration): for each
+The policy is data (`policy.DEFAULT_POLICY`, overridable in the configuration): for each
 record class ('register' for notices that are published individually, 'case' for
 everything else) every canonical field is `publish`, `drop`, `generalise` or
 `redact-text`. A field the policy does not name is dropped, so a new column can never
@@ -15,7 +15,6 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
 import ahocorasick
@@ -34,83 +33,15 @@ from .model import (
     Priority,
     Source,
 )
+from .policy import Action, D, P, R
+from .policy import PolicyError as PolicyError  # re-exported: the command catches it
+from .policy import build_policy as build_policy  # re-exported: the pipeline calls it
 from .redact import Redactor
 from .tidy import tidy_address
-
-
-class Action(StrEnum):
-    PUBLISH = "publish"
-    DROP = "drop"
-    GENERALISE = "generalise"  # kept only in a coarser form (ward, grid cell, aggregate)
-    REDACT_TEXT = "redact-text"  # published after the redactor has removed personal data
-
-
-P, D, G, R = Action.PUBLISH, Action.DROP, Action.GENERALISE, Action.REDACT_TEXT
-_PEOPLE = {"complainant_name": D, "complainant_email": D, "complainant_phone": D,
-           "complainant_address": D, "contravener_name": D, "officer_name": D,
-           "agent_name": D}
-DEFAULT_POLICY: dict[str, dict[str, Action]] = {
-    # A notice on the register is public by law (s.188), except the people in it.
-    "register": {
-        "reference": P, "notice_type": P, "issued": P, "served": P, "effective": P,
-        "compliance_period": R, "compliance_due": P, "complied": P, "appeal_lodged": P,
-        "appeal_decided": P, "appeal_outcome": P, "entered_on_register": P,
-        "related_notice": P, "permission_reference": P, "breach_summary": R,
-        "requirements": R, "stop_activity": R, "document_url": P, "address": P,
-        "postcode": P, "uprn": P, "easting": P, "northing": P, "latitude": P,
-        "longitude": P, "ward": P,
-        # The enforcement case behind a notice is not itself on the register.
-        "case_reference": D, "withdrawn": D, "quashed": D, **_PEOPLE,
-    },
-    # Every other case reaches the site only as counts.
-    "case": {
-        "reference": D, "received": G, "logged": G, "first_visit": G, "closed": G,
-        "priority": P, "status": P, "breach_category": P, "closure_reason": P,
-        "ward": P, "easting": G, "northing": G, "latitude": D, "longitude": D,
-        "address": D, "postcode": D, "uprn": D, "description": D, "notes": D, **_PEOPLE,
-    },
-}
-# Fields whose value is never safe to publish, whatever an override says.
-NEVER_PUBLISH = set(_PEOPLE) | {"notes"}
-CASE_FIELDS_THAT_MAY_BE_PUBLISHED = {"priority", "status", "breach_category",
-                                     "closure_reason", "ward"}
 
 # Planning contravention notices gather information about a case under investigation;
 # publishing one points at a property that may have done nothing wrong.
 NEVER_LISTED = {NoticeType.PLANNING_CONTRAVENTION_NOTICE}
-
-
-class PolicyError(Exception):
-    pass
-
-
-def build_policy(overrides: dict[str, dict[str, str]]) -> dict[str, dict[str, Action]]:
-    policy = {k: dict(v) for k, v in DEFAULT_POLICY.items()}
-    problems: list[str] = []
-    for record_class, fields in overrides.items():
-        if record_class not in policy:
-            problems.append(f"privacy.field_policy: unknown class '{record_class}' "
-                            "(use 'register' or 'case')")
-            continue
-        for name, action in fields.items():
-            try:
-                chosen = Action(action)
-            except ValueError:
-                problems.append(f"privacy.field_policy.{record_class}.{name}: '{action}' "
-                                "is not publish, drop, generalise or redact-text")
-                continue
-            if chosen in (P, R) and name in NEVER_PUBLISH:
-                problems.append(f"privacy.field_policy.{record_class}.{name}: personal data "
-                                "cannot be published")
-            elif (record_class == "case" and chosen in (P, R)
-                  and name not in CASE_FIELDS_THAT_MAY_BE_PUBLISHED):
-                problems.append(f"privacy.field_policy.case.{name}: cases that are not on "
-                                "the register are published only as counts")
-            else:
-                policy[record_class][name] = chosen
-    if problems:
-        raise PolicyError("; ".join(problems))
-    return policy
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from typing import Any
 import yaml
 
 from .contrast import AA_NORMAL_TEXT, contrast_ratio
+from .policy import policy_problems
+from .suggest import did_you_mean
 
 
 class ConfigError(Exception):
@@ -117,7 +119,8 @@ class Privacy:
                                                      "policy, by record class ('register' "
                                                      "or 'case') and canonical field: "
                                                      "publish, drop, generalise or "
-                                                     "redact-text.")
+                                                     "redact-text. An unknown class or "
+                                                     "field is an error.")
     extra_names: str = option("", "Optional file of extra names (one per line) to redact "
                               "from published text, besides those in the export.")
 
@@ -277,9 +280,7 @@ def _build(cls: type, raw: dict[str, Any], prefix: str, problems: list[str]) -> 
     known = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
     for key in raw:
         if key not in known:
-            suggestion = _closest(key, list(known))
-            hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
-            problems.append(f"unknown option '{prefix}{key}'{hint}")
+            problems.append(f"unknown option '{prefix}{key}'{did_you_mean(key, known)}")
     kwargs: dict[str, Any] = {}
     for name, f in known.items():
         where = f"{prefix}{name}"
@@ -289,13 +290,6 @@ def _build(cls: type, raw: dict[str, Any], prefix: str, problems: list[str]) -> 
             problems.append(f"missing required option '{where}'")
             kwargs[name] = None
     return cls(**kwargs)
-
-
-def _closest(word: str, choices: list[str]) -> str | None:
-    import difflib
-
-    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return found[0] if found else None
 
 
 def _check(config: Config, problems: list[str]) -> None:
@@ -372,6 +366,8 @@ def load_config(path: Path) -> Config:
     problems: list[str] = []
     config: Config = _build(Config, raw, "", problems)
     config.base_dir = path.parent.resolve()
+    if config.privacy is not None:  # (None when 'privacy' is not a section)
+        problems.extend(policy_problems(config.privacy.field_policy))
     if not problems:
         _check(config, problems)
     if problems:

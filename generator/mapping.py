@@ -8,10 +8,10 @@ canonical record or into problems naming file, row and column.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -36,6 +36,7 @@ from .model import (
 )
 from .problems import Problems
 from .read import Table
+from .suggest import closest, did_you_mean
 
 
 class FieldKind(StrEnum):
@@ -88,10 +89,19 @@ CODE_ENUMS: dict[str, type[StrEnum]] = {
     "closure_reason": ClosureReason, "notice_type": NoticeType,
     "appeal_outcome": AppealOutcome,
 }
+TOP_LEVEL_OPTIONS = ("export_date", "date_formats", "coordinates", "postcode_lookup",
+                     "exclude", "files")
+EXCLUDE_OPTIONS = ("column", "values")
+FILE_OPTIONS = ("path", "encoding", "delimiter", "sheet", "columns", "codes")
 ENCODINGS = ("auto", "utf-8", "utf-8-sig", "cp1252", "latin-1")
 COORDINATE_SOURCES = ("bng", "latlon", "postcode")
 EXCEL_SERIAL = "excel-serial"
 NO_REFERENCE = {"", "N/A", "NA", "N.A.", "NONE", "NULL", "-", "TBC", "0"}
+# The longest references in use, Planning Inspectorate appeal references such as
+# APP/X1234/C/21/3271234, are about 25 characters: this leaves room for any council's.
+MAX_REFERENCE_LENGTH = 100
+_SHOWN = 60  # characters of a bad reference quoted in its problem
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
 @dataclass
@@ -127,11 +137,7 @@ def load_mapping(path: Path) -> Mapping:
     problems: list[str] = []
     if not isinstance(raw, dict):
         raise ConfigError(name, ["the mapping file must be a set of options"])
-    known = {"export_date", "date_formats", "coordinates", "postcode_lookup", "exclude",
-             "files"}
-    for key in raw:
-        if key not in known:
-            problems.append(f"unknown option '{key}'")
+    _unknown_keys(raw, TOP_LEVEL_OPTIONS, "", problems)
     export_date = _export_date(raw.get("export_date", "latest"), problems)
     formats = raw.get("date_formats", ["%d/%m/%Y", "%Y-%m-%d"])
     if not isinstance(formats, list) or not formats:
@@ -143,7 +149,12 @@ def load_mapping(path: Path) -> Mapping:
     postcode_lookup = str(raw.get("postcode_lookup", ""))
     if coordinates == "postcode" and not postcode_lookup:
         problems.append("'coordinates: postcode' needs 'postcode_lookup' (a CSV file)")
-    exclude = raw.get("exclude") or {}
+    exclude = _section(raw.get("exclude"), "exclude", problems)
+    _unknown_keys(exclude, EXCLUDE_OPTIONS, "exclude.", problems)
+    excluded = exclude.get("values") or []
+    if not isinstance(excluded, list):  # a lone string would exclude its letters
+        problems.append("'exclude.values' must be a list, e.g. [NPA]")
+        excluded = []
     files: dict[str, FileMapping] = {}
     raw_files = raw.get("files")
     if not isinstance(raw_files, dict):
@@ -151,7 +162,8 @@ def load_mapping(path: Path) -> Mapping:
         raw_files = {}
     for key, spec in raw_files.items():
         if key not in FILE_FIELDS:
-            problems.append(f"'files.{key}': only 'cases' and 'notices' are known")
+            problems.append(f"unknown file 'files.{key}'{did_you_mean(key, FILE_FIELDS)}: "
+                            "only 'cases' and 'notices' are known")
             continue
         files[key] = _file_mapping(key, spec, problems)
     for key in FILE_FIELDS:
@@ -162,8 +174,8 @@ def load_mapping(path: Path) -> Mapping:
     return Mapping(
         file=name, export_date=export_date, date_formats=[str(f) for f in formats],
         coordinates=coordinates, postcode_lookup=postcode_lookup,
-        exclude_column=str(exclude.get("column", "")),
-        exclude_values={str(v).strip().upper() for v in exclude.get("values", [])},
+        exclude_column=str(exclude.get("column") or ""),
+        exclude_values={str(v).strip().upper() for v in excluded},
         files=files,
     )
 
@@ -181,37 +193,63 @@ def _export_date(value: Any, problems: list[str]) -> dt.date | None:
         return None
 
 
+def _section(value: Any, where: str, problems: list[str]) -> dict[Any, Any]:
+    """An optional section of options: {} when absent, and a problem when not a section."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(f"'{where}' must be a section of options, not {value!r}")
+        return {}
+    return value
+
+
+def _unknown_keys(section: dict[Any, Any], known: Collection[str], prefix: str,
+                  problems: list[str]) -> None:
+    for key in section:
+        if key not in known:
+            problems.append(f"unknown option '{prefix}{key}'{did_you_mean(key, known)}")
+
+
 def _file_mapping(key: str, spec: Any, problems: list[str]) -> FileMapping:
     where = f"files.{key}"
     if not isinstance(spec, dict) or "path" not in spec:
         problems.append(f"'{where}' needs at least a 'path'")
+        if isinstance(spec, dict):
+            _unknown_keys(spec, FILE_OPTIONS, f"{where}.", problems)
         return FileMapping(key, "")
+    _unknown_keys(spec, FILE_OPTIONS, f"{where}.", problems)
+    sheet = spec.get("sheet")  # a sheet named 2024 is text too
     fm = FileMapping(key, str(spec["path"]), str(spec.get("encoding", "auto")),
-                     str(spec.get("delimiter", "auto")), spec.get("sheet"))
+                     str(spec.get("delimiter", "auto")), None if sheet is None else str(sheet))
     if fm.encoding not in ENCODINGS:
         problems.append(f"'{where}.encoding' must be one of {', '.join(ENCODINGS)}")
     if fm.delimiter != "auto" and len(fm.delimiter) != 1:
         problems.append(f"'{where}.delimiter' must be 'auto' or one character")
-    columns = spec.get("columns") or {}
+    columns = _section(spec.get("columns"), f"{where}.columns", problems)
     allowed = FILE_FIELDS[key]
     for canonical, header in columns.items():
         if canonical not in allowed:
-            close = difflib.get_close_matches(canonical, list(allowed), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            problems.append(f"'{where}.columns.{canonical}' is not a field of {key}{hint}")
+            problems.append(f"'{where}.columns.{canonical}' is not a field of "
+                            f"{key}{did_you_mean(canonical, allowed)}")
+        elif header is None or isinstance(header, dict | list):
+            problems.append(f"'{where}.columns.{canonical}' must be the header of a column "
+                            "in the file")
         else:
             fm.columns[canonical] = str(header)
     for required in REQUIRED_FIELDS[key]:
-        if required not in fm.columns:
+        if required not in columns:  # (one named without a header has its own problem)
             problems.append(f"'{where}.columns.{required}' is required")
-    for canonical, table in (spec.get("codes") or {}).items():
+    coded = [f for f in allowed if f in CODE_ENUMS]
+    for canonical, table in _section(spec.get("codes"), f"{where}.codes", problems).items():
         enum = CODE_ENUMS.get(canonical)
         if enum is None or allowed.get(canonical) is not FieldKind.CODE:
-            problems.append(f"'{where}.codes.{canonical}': that field takes no codes")
+            problems.append(f"'{where}.codes.{canonical}': that field takes no codes"
+                            f"{did_you_mean(canonical, coded)}")
             continue
         valid = {e.value for e in enum}
         fm.codes[canonical] = {}
-        for export_value, value in (table or {}).items():
+        for export_value, value in _section(table, f"{where}.codes.{canonical}",
+                                            problems).items():
             if str(value) not in valid:
                 problems.append(f"'{where}.codes.{canonical}': {value!r} is not one of "
                                 f"{', '.join(sorted(valid))}")
@@ -280,8 +318,8 @@ class RowMapper:
         for key, header in wanted.items():
             if header in headers:
                 continue
-            close = difflib.get_close_matches(header, headers, n=1, cutoff=0.5)
-            hint = f" Did you mean '{close[0]}'?" if close else ""
+            close = closest(header, headers, cutoff=0.5)
+            hint = f" Did you mean '{close}'?" if close else ""
             self.problems.error(
                 self.table.file, self.table.header_row, header, "", "column-missing",
                 f"the mapping's '{key}' names column "
@@ -303,6 +341,10 @@ class RowMapper:
         if (values.get("reference") or "").strip().upper() in NO_REFERENCE or not all(
                 row.get(header) for header in self._required):  # (cells are stripped)
             self._check_required(values, row, row_number)
+        reference = values.get("reference") or ""
+        if (len(reference) > MAX_REFERENCE_LENGTH or not reference.isprintable()
+                or not _LETTER_OR_DIGIT.search(reference)):
+            self._check_reference(reference, row_number)
         if self.problems.error_count > before:
             return None
         return MappedRow(source, values, row)
@@ -363,6 +405,30 @@ class RowMapper:
             return None
         return enum(canonical_value)
 
+    def _check_reference(self, reference: str, row_number: int) -> None:
+        """A reference names an entry, its page and its line in the open data: one of
+        hundreds of characters, or one holding a line break or control character, is
+        damage (or the wrong column), never a reference."""
+        if reference.strip().upper() in NO_REFERENCE:
+            return  # missing-reference already
+        header = self.fm.columns["reference"]
+        shown = _visible(reference)
+        if len(shown) > _SHOWN:
+            shown = shown[:_SHOWN] + "…"
+        if len(reference) > MAX_REFERENCE_LENGTH:
+            self.problems.error(
+                self.table.file, row_number, header, shown, "reference-too-long",
+                f"the reference is {len(reference):,} characters long, but a reference has "
+                f"at most {MAX_REFERENCE_LENGTH} (is the mapping's reference column the "
+                "right one?); correct it in the back office")
+            return
+        odd = next((c for c in reference if not c.isprintable()), None)
+        reason = ("has no letter or digit" if odd is None else
+                  f"holds {_character_name(odd)}, but a reference is one line of characters "
+                  "that can be seen")
+        self.problems.error(self.table.file, row_number, header, shown, "bad-reference",
+                            f"the reference {reason}; correct it in the back office")
+
     def _check_required(self, values: dict[str, Any], row: dict[str, str],
                         row_number: int) -> None:
         reference = (values.get("reference") or "").strip()
@@ -377,6 +443,31 @@ class RowMapper:
             if not row.get(header, "").strip():
                 self.problems.error(self.table.file, row_number, header, "",
                                     "missing-value", f"'{header}' is blank but required")
+
+
+def _visible(text: str) -> str:
+    """The text with every character that cannot be seen written as an escape (\\n)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
+
+
+_LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")  # str.splitlines' own
+
+
+def _character_name(char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    if char in _LINE_BREAKS:
+        return f"a line break ({code})"
+    if char == "\t":
+        return f"a tab ({code})"
+    category = unicodedata.category(char)
+    if category == "Zs":
+        return f"a space that is not an ordinary space ({code})"
+    if category == "Cf":
+        return f"an invisible formatting character ({code})"
+    return f"a control character ({code})"
 
 
 def location_from(values: dict[str, Any]) -> Location:

@@ -17,6 +17,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -41,6 +42,17 @@ _ENCODING_ALIASES = {
 }
 _ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp1252": "Windows-1252 (cp1252)",
                    "latin-1": "Latin-1"}  # as "line 14 is not valid UTF-8 text"
+# Windows-1252 is Latin-1 but for 0x80-0x9F, where it has 27 characters and leaves
+# 0x81, 0x8D, 0x8F, 0x90 and 0x9D undefined (those read as Latin-1 does: controls).
+_UNDEFINED_1252 = frozenset(b"\x81\x8d\x8f\x90\x9d")
+_CP1252_OVER_LATIN1 = {b: bytes([b]).decode("cp1252") for b in range(0x80, 0xA0)
+                       if b not in _UNDEFINED_1252}
+# Each byte as its role in UTF-8: "l" a byte that starts a multi-byte character, "c" a
+# continuation byte, "." anything else.
+_UTF8_ROLES = bytes(ord("l") if 0xC2 <= b <= 0xF4 else ord("c") if 0x80 <= b <= 0xBF
+                    else ord(".") for b in range(256))
+_ASCII = bytes(range(128))
+_ESCAPED = re.compile("[\udc80-\udcff]")  # a byte "surrogateescape" could not decode
 # Signatures of files people export by mistake; the name tells the officer what they have.
 _SIGNATURES = (
     (b"\x89PNG", "a PNG image"),
@@ -63,7 +75,9 @@ class Table:
     file: str  # display name, e.g. "notices.csv"
     headers: list[str]
     rows: list[tuple[int, dict[str, str]]]  # (spreadsheet row number, stripped values)
-    encoding: str  # "utf-8", "utf-8-sig", "cp1252", "latin-1" or "xlsx"
+    # "utf-8", "utf-8-sig", "cp1252", "latin-1" or "xlsx". A file mixing UTF-8 and
+    # Windows-1252 is "utf-8" or "cp1252", whichever most of it is.
+    encoding: str
     delimiter: str  # "" for xlsx
     blank_rows: int = 0  # skipped blank rows: header_row + blanks + len(rows) = all rows
     header_row: int = 1
@@ -162,21 +176,22 @@ def _canonical_encoding(name: str, encoding: str) -> str:
     return key
 
 
+def _windows_1252(data: bytes) -> str:
+    """Windows-1252, except the five bytes it leaves undefined, which read as Latin-1."""
+    return data.decode("latin-1").translate(_CP1252_OVER_LATIN1)
+
+
 def _detect_encoding(data: bytes) -> str:
-    return _decode_detected(data)[1]
-
-
-def _decode_detected(data: bytes) -> tuple[str, str]:
-    """The text, and the first encoding that decodes every byte."""
+    """The first encoding that decodes every byte, as a suggestion for the mapping."""
     if data.startswith(_UTF8_BOM):
-        return data.decode("utf-8-sig"), "utf-8-sig"
+        return "utf-8-sig"
     for candidate in ("utf-8", "cp1252"):
         try:
-            return data.decode(candidate), candidate
+            data.decode(candidate)
+            return candidate
         except UnicodeDecodeError:
             continue
-    # latin-1 decodes every byte; cp1252 fails only on 0x81 0x8D 0x8F 0x90 0x9D
-    return data.decode("latin-1"), "latin-1"
+    return "latin-1"  # decodes every byte
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -185,21 +200,147 @@ def _line_of(data: bytes, offset: int) -> int:
     return before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
 
 
-def _decode(name: str, data: bytes, encoding: str) -> tuple[str, str]:
+@dataclass
+class _Decoded:
+    text: str
+    encoding: str  # as Table.encoding
+    mender: _Mender | None = None  # for a file mixing UTF-8 and Windows-1252
+
+
+def _decode(name: str, data: bytes, encoding: str) -> _Decoded:
     encoding = _canonical_encoding(name, encoding)
-    if encoding == "auto":  # decoded once, by the encoding that works
-        text, encoding = _decode_detected(data)
-        return text.removeprefix("\ufeff"), encoding
+    if encoding in ("cp1252", "latin-1"):
+        try:
+            return _Decoded(data.decode(encoding), encoding)
+        except UnicodeDecodeError as exc:
+            _not_declared(name, data, encoding, exc)
+    bom = data.startswith(_UTF8_BOM)
+    used = "utf-8-sig" if encoding == "auto" and bom else encoding
+    if used == "auto":
+        used = "utf-8"
     try:
-        text = data.decode(encoding)
+        # A BOM read as "utf-8" would otherwise stick to the first header name.
+        return _Decoded(data.decode("utf-8").removeprefix("\ufeff"), used)
     except UnicodeDecodeError as exc:
-        bad = f"0x{data[exc.start]:02X}"
-        suggestion = _detect_encoding(data)
-        _fatal(name, "bad-encoding", f"line {_line_of(data, exc.start)} is not valid "
-               f"{_ENCODING_NAMES[encoding]} text (byte {bad}); set `encoding: {suggestion}` in "
-               "the mapping", value=bad)
-    # A BOM read as "utf-8" would otherwise stick to the first header name.
-    return text.removeprefix("\ufeff"), encoding
+        failure = exc
+    # Some bytes are not UTF-8. A file that is mostly UTF-8 (a byte-order mark says so
+    # outright) is read as UTF-8 with only those bytes read as Windows-1252: reading it
+    # all as Windows-1252 would garble every accented letter. Each cell mended is
+    # reported, so the officer can check it.
+    mixed = _mixed_utf8(data)
+    if mixed is not None:
+        text, utf8, other = mixed
+        if bom or utf8 >= other:
+            return _Decoded(text.removeprefix("\ufeff"), used, _Mender(utf8_majority=True))
+    if encoding != "auto":
+        _not_declared(name, data, encoding, failure)
+    if mixed is not None:  # mostly Windows-1252, but with some UTF-8 in it
+        return _Decoded(mixed[0], "cp1252", _Mender(utf8_majority=False))
+    try:
+        return _Decoded(data.decode("cp1252"), "cp1252")
+    except UnicodeDecodeError:
+        return _Decoded(_windows_1252(data), "latin-1")
+
+
+def _mixed_utf8(data: bytes) -> tuple[str, int, int] | None:
+    """For bytes that are not all UTF-8 but hold some of it: the text, with each byte
+    that is not UTF-8 kept as a lone surrogate (U+DC80 to U+DCFF, which UTF-8 text can
+    never hold), the number of UTF-8 multi-byte characters and the number of other
+    non-ASCII bytes. None when no UTF-8 multi-byte character is there at all."""
+    # Every multi-byte UTF-8 character starts with a lead byte followed by a
+    # continuation byte; a plain Windows-1252 file almost never has that pair, and
+    # looking for it in the bytes' roles is quick enough to do for every such file.
+    if b"lc" not in data.translate(_UTF8_ROLES):
+        return None
+    text = data.decode("utf-8", errors="surrogateescape")
+    other = sum(1 for _ in _ESCAPED.finditer(text))
+    ascii_bytes = len(data) - len(data.translate(None, _ASCII))
+    utf8 = len(text) - ascii_bytes - other  # each ASCII or other byte is one character
+    return (text, utf8, other) if utf8 else None
+
+
+def _not_declared(name: str, data: bytes, encoding: str, exc: UnicodeDecodeError
+                  ) -> NoReturn:
+    bad = f"0x{data[exc.start]:02X}"
+    _fatal(name, "bad-encoding", f"line {_line_of(data, exc.start)} is not valid "
+           f"{_ENCODING_NAMES[encoding]} text (byte {bad}); set "
+           f"`encoding: {_detect_encoding(data)}` in the mapping", value=bad)
+
+
+def _shown(text: str) -> str:
+    """A few characters, quoted; by code point if any of them cannot be seen."""
+    return f"'{text}'" if text.isprintable() else " ".join(f"U+{ord(c):04X}" for c in text)
+
+
+def _hex(data: bytes) -> str:
+    return " ".join(f"0x{b:02X}" for b in data)
+
+
+class _Mender:
+    """Mends, as they are read, the cells of a file that mixes UTF-8 with Windows-1252
+    (decoded by `_mixed_utf8`), and notes every cell it changed for a warning.
+
+    In a mostly UTF-8 file the bytes that are not UTF-8 are read as Windows-1252 (the
+    usual culprit: text pasted from Word or typed into an older system). In a mostly
+    Windows-1252 file every byte is read as Windows-1252, as the rest of the file, but
+    the cells that held valid UTF-8 are noted, because that may have garbled them."""
+
+    _LIMIT = 5  # bytes or characters described in one warning
+
+    def __init__(self, utf8_majority: bool):
+        self.utf8_majority = utf8_majority
+        self.notes: list[tuple[int, int, str]] = []  # row, column index, what was done
+
+    def records(self, records: Iterable[tuple[int, list[str], bool]]
+                ) -> Iterator[tuple[int, list[str], bool]]:
+        mend = self._mend_utf8 if self.utf8_majority else self._mend_1252
+        isascii = str.isascii
+        for number, cells, truncated in records:
+            if not all(map(isascii, cells)):
+                for index, cell in enumerate(cells):
+                    if not cell.isascii():
+                        cells[index], note = mend(cell)
+                        if note:
+                            self.notes.append((number, index, note))
+            yield number, cells, truncated
+
+    def _mend_utf8(self, cell: str) -> tuple[str, str]:
+        escaped = _ESCAPED.findall(cell)
+        if not escaped:
+            return cell, ""
+        mended = _ESCAPED.sub(lambda m: _windows_1252(_unescape(m.group())), cell)
+        seen = list(dict.fromkeys(_unescape(e) for e in escaped))
+        parts = [f"{_hex(b)} as {_shown(_windows_1252(b))}"
+                 + (" (Windows-1252 does not define it)" if b[0] in _UNDEFINED_1252 else "")
+                 for b in seen]
+        what = "a byte that is" if len(seen) == 1 else "bytes that are"
+        was = "was" if len(seen) == 1 else "were"
+        return mended, (f"{what} not UTF-8 (unlike the rest of the file) {was} read as "
+                        "Windows-1252: " + self._listed(parts))
+
+    def _mend_1252(self, cell: str) -> tuple[str, str]:
+        mended = _windows_1252(cell.encode("utf-8", errors="surrogateescape"))
+        utf8 = list(dict.fromkeys(c for c in cell if not c.isascii() and not _ESCAPED.match(c)))
+        if not utf8:
+            return mended, ""
+        parts = [f"{_hex(c.encode())} (UTF-8 {_shown(c)}) as "
+                 f"{_shown(_windows_1252(c.encode()))}" for c in utf8]
+        return mended, ("most of the file is Windows-1252, so bytes here that would be "
+                        "UTF-8 were read as Windows-1252 too: " + self._listed(parts))
+
+    def _listed(self, parts: list[str]) -> str:
+        more = len(parts) - self._LIMIT
+        shown = ", ".join(parts[:self._LIMIT]) + (f" and {more} more" if more > 0 else "")
+        return f"{shown}; check the value and correct it in the back office if it is wrong"
+
+    def report(self, table: Table, problems: Problems) -> None:
+        for number, index, note in self.notes:
+            column = table.headers[index] if index < len(table.headers) else ""
+            problems.warning(table.file, number, column, "", "mixed-encoding", note)
+
+
+def _unescape(escaped: str) -> bytes:
+    return bytes([ord(escaped) - 0xDC00])
 
 
 # --- delimiters ----------------------------------------------------------------------
@@ -264,15 +405,21 @@ def _resolve_delimiter(name: str, text: str, delimiter: str) -> str:
 def _read_csv(name: str, data: bytes, encoding: str, delimiter: str,
               problems: Problems) -> Table:
     _check_binary(name, data)
-    text, used = _decode(name, data, encoding)
+    decoded = _decode(name, data, encoding)
+    text = decoded.text
     if not text.strip():
         _fatal(name, "file-empty", "the file is empty: the export produced no data")
     # One newline convention, so values spanning lines read the same from every system
     # (and the csv reader never meets a lone CR).
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     delimiter = _resolve_delimiter(name, text, delimiter)
-    table = _build(name, _csv_records(name, text, delimiter), xlsx=False, problems=problems)
-    table.encoding, table.delimiter = used, delimiter
+    records = _csv_records(name, text, delimiter)
+    if decoded.mender is not None:
+        records = decoded.mender.records(records)
+    table = _build(name, records, xlsx=False, problems=problems)
+    table.encoding, table.delimiter = decoded.encoding, delimiter
+    if decoded.mender is not None:
+        decoded.mender.report(table, problems)
     return table
 
 
@@ -325,7 +472,25 @@ def _read_xlsx(name: str, data: bytes, sheet: str | None, problems: Problems) ->
     finally:
         workbook.close()
     table.encoding, table.delimiter, table.sheet = "xlsx", "", worksheet.title
+    _report_blanked(name, data, worksheet, table, problems)
     return table
+
+
+def _report_blanked(name: str, data: bytes, worksheet: Any, table: Table,
+                    problems: Problems) -> None:
+    """Warn about cells the read gave as blank although the workbook shows a value."""
+    from . import xlsx_blanks
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            # openpyxl keeps where in the workbook the sheet's XML is stored here.
+            blanked = xlsx_blanks.find_blanked(archive, worksheet._worksheet_path)
+    except Exception as exc:  # zipfile, the XML parser and openpyxl raise many types
+        _fatal(name, "bad-xlsx", f"sheet '{worksheet.title}' could not be read "
+               f"({type(exc).__name__}); open it in Excel, save it again and re-run")
+    last = table.blank_rows + 1 + len(table.rows)  # every row read: blank ones count
+    xlsx_blanks.report(blanked, name, worksheet.title, table.headers,
+                       range(table.header_row, last + 1), problems)
 
 
 def _pick_sheet(name: str, workbook: Any, sheet: str | None) -> Any:

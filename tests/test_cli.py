@@ -59,6 +59,15 @@ def test_the_command_ends_at_once_with_its_exit_code_and_all_its_output(tmp_path
         ("council:\n  name: X\nprivacy:\n  grid_cell_metres: 100\n", "at least 1000"),
         ("council: {name: X\n", "not valid YAML"),
         ("site: {}\n", "missing required option 'council'"),
+        ("council:\n  name: X\nprivacy:\n  field_policy:\n    register:\n"
+         "      breach_sumary: drop\n",
+         "unknown field 'privacy.field_policy.register.breach_sumary' "
+         "(did you mean 'breach_summary'?)"),
+        ("council:\n  name: X\nprivacy:\n  field_policy:\n    regster: {}\n",
+         "unknown record class 'privacy.field_policy.regster' (did you mean 'register'?)"),
+        ("council:\n  name: X\nprivacy:\n  suppresion_threshold: 3\n",
+         "unknown option 'privacy.suppresion_threshold' (did you mean "
+         "'suppression_threshold'?)"),
     ],
 )
 def test_configuration_errors_are_listed_with_exit_code_2(tmp_path, config_text, expected):
@@ -73,11 +82,17 @@ def test_configuration_errors_are_listed_with_exit_code_2(tmp_path, config_text,
 def test_every_configuration_problem_is_reported_at_once(tmp_path):
     config = tmp_path / "enforcement-site.yml"
     config.write_text("council:\n  nam: X\n  primary_colour: blue\nsite:\n  url: 3\n"
-                      "colour: red\n")
+                      "colour: red\nprivacy:\n  field_policy:\n    case:\n"
+                      "      notes: publish\n      wrd: drop\n")
     result = run_cli("validate", "--config", config)
     assert result.exit_code == 2
+    assert result.stderr.startswith(f"Configuration problems in {config}:")
     for expected in ("council.nam", "missing required option 'council.name'", "'colour'"):
         assert expected in result.stderr
+    # The privacy policy's problems are configuration problems, listed with the others.
+    for expected in ("'privacy.field_policy.case.notes': personal data cannot be published",
+                     "unknown field 'privacy.field_policy.case.wrd' (did you mean 'ward'?)"):
+        assert f"\n  - {expected}\n" in result.stderr
 
 
 def test_missing_config_file(tmp_path):

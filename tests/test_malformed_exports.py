@@ -237,6 +237,10 @@ def has_case(r: dict[str, str]) -> bool:
     return bool(r["Case Ref"])
 
 
+def on_register(r: dict[str, str]) -> bool:
+    return r["Notice Type"] == "ENF" and not r["Date Withdrawn"] and not r["Date Quashed"]
+
+
 def no_iso_dates(mapping: dict) -> None:
     mapping["date_formats"] = ["%d/%m/%Y", "%d-%b-%y", "excel-serial"]
 
@@ -299,6 +303,22 @@ ROW_CASES = [
     pytest.param("cases.csv", set_cell("Case Ref", ""), None,
                  Expect("missing-reference", "error", "Case Ref", "", outcome="rejected",
                         message="blank"), id="blank-reference"),
+    pytest.param("cases.csv", set_cell("Case Ref", "E/" + "7" * 298), None,
+                 Expect("reference-too-long", "error", "Case Ref", "E/" + "7" * 58 + "…",
+                        outcome="rejected", message="300 characters long"),
+                 id="reference-too-long"),
+    pytest.param("notices.csv", set_cell("Notice Ref", "ENF/2024/0001\nENF/2024/0002"), None,
+                 Expect("bad-reference", "error", "Notice Ref", "ENF/2024/0001\\nENF/2024/0002",
+                        outcome="rejected", message="holds a line break (U+000A)"),
+                 id="reference-with-a-line-break"),
+    pytest.param("notices.csv", set_cell("Notice Ref", "ENF\x1b[31m/1"), None,
+                 Expect("bad-reference", "error", "Notice Ref", "ENF\\x1b[31m/1",
+                        outcome="rejected", message="a control character (U+001B)"),
+                 id="reference-with-a-control-character"),
+    pytest.param("cases.csv", set_cell("Case Ref", "///"), None,
+                 Expect("bad-reference", "error", "Case Ref", "///", outcome="rejected",
+                        message="has no letter or digit"),
+                 id="reference-without-letter-or-digit"),
     pytest.param("cases.csv", set_cell("Status", ""), None,
                  Expect("missing-value", "error", "Status", "", outcome="rejected"),
                  id="blank-required-value"),
@@ -453,6 +473,26 @@ def test_an_impossible_date_still_builds_without_that_row(tmp_path: Path, clean:
     counts, before = reconciliation(project), clean.counts
     assert counts["notices.csv"]["rejected"] == before["notices.csv"]["rejected"] + 1
     assert counts["cases.csv"] == before["cases.csv"]
+
+
+def test_a_register_reference_too_long_for_a_page_name_still_builds(tmp_path: Path,
+                                                                    clean: Clean):
+    """300 characters made a page name the file system refused ("Unexpected error")."""
+    project = new_project(tmp_path, clean)
+    sheet = Sheet.load(project.export / "notices.csv")
+    index = sheet.pick(on_register)
+    sheet.set(index, "Notice Ref", "ENF/" + "1" * 296)
+    sheet.save(project.export / "notices.csv")
+
+    result = project.build("--today", TODAY)
+
+    no_traceback(result)
+    assert result.exit_code == 0, result.output
+    assert [(p["file"], int(p["row"]), p["column"], p["kind"]) for p in issues(project)] == [
+        ("notices.csv", index + 2, "Notice Ref", "reference-too-long")]
+    counts, before = reconciliation(project)["notices.csv"], clean.counts["notices.csv"]
+    assert counts["rejected"] == before["rejected"] + 1
+    assert counts["published"] == before["published"] - 1
 
 
 # --- a mapped column that is not in the file -----------------------------------------
@@ -741,8 +781,15 @@ def test_an_export_in_another_shape_reads_the_same(tmp_path: Path, clean: Clean,
     (lambda m: m.update(date_formats="%d/%m/%Y"), "'date_formats' must be a list"),
     (lambda m: m["files"]["notices"]["columns"].pop("notice_type"),
      "'files.notices.columns.notice_type' is required"),
+    (lambda m: m["files"]["cases"].update(delimeter=";"),
+     "unknown option 'files.cases.delimeter' (did you mean 'delimiter'?)"),
+    (lambda m: m["files"]["notices"].update(colums=m["files"]["notices"].pop("columns")),
+     "unknown option 'files.notices.colums' (did you mean 'columns'?)"),
+    (lambda m: m["exclude"].update(value=["NPA"]),
+     "unknown option 'exclude.value' (did you mean 'values'?)"),
 ], ids=["unknown-encoding", "long-delimiter", "misspelt-field", "bad-code-value",
-        "date-formats-not-a-list", "required-column-unmapped"])
+        "date-formats-not-a-list", "required-column-unmapped", "misspelt-delimiter",
+        "misspelt-columns", "misspelt-exclude-values"])
 def test_a_broken_mapping_exits_2_naming_the_option(tmp_path: Path, clean: Clean,
                                                     change: Callable[[dict], Any],
                                                     expected: str):
@@ -756,3 +803,81 @@ def test_a_broken_mapping_exits_2_naming_the_option(tmp_path: Path, clean: Clean
     assert "Configuration problems in mapping.yml" in result.stderr
     assert expected in result.stderr
     assert not (project.reports / "reconciliation.csv").exists()
+
+
+# --- a UTF-8 export with a byte typed in Windows-1252 --------------------------------
+
+
+@pytest.mark.parametrize("declared", ["auto", "utf-8"])
+def test_a_stray_windows_1252_byte_in_a_utf_8_export_is_read_and_reported(
+        tmp_path: Path, clean: Clean, declared: str):
+    project = new_project(tmp_path, clean)
+    sheet = Sheet.load(project.export / "notices.csv")
+    accented = sheet.pick(on_register)
+    stray = sheet.pick(on_register, skip=accented + 1)
+    sheet.set(accented, "Breach Summary", "Rear extension to the café – 4 metres deep.")
+    sheet.set(stray, "Breach Summary", "Decking built without the council’s consent.")
+    data = sheet.text().encode("utf-8")
+    typed = "council’s".encode()
+    assert data.count(typed) == 1
+    (project.export / "notices.csv").write_bytes(data.replace(typed, b"council\x92s"))
+    project.edit_mapping(lambda m: m["files"]["notices"].update(encoding=declared))
+
+    result = project.build("--today", TODAY)
+
+    no_traceback(result)
+    assert result.exit_code == 0, result.output
+    found = issues(project)
+    assert [(p["file"], int(p["row"]), p["column"], p["kind"], p["severity"], p["value"])
+            for p in found] == [("notices.csv", stray + 2, "Breach Summary", "mixed-encoding",
+                                 "warning", "")]
+    assert "0x92 as '’'" in found[0]["message"]
+    assert reconciliation(project) == clean.counts
+    site = project.site_text()
+    assert "Rear extension to the café – 4 metres deep." in site
+    assert "Decking built without the council’s consent." in site
+
+
+# --- a workbook whose cells read as blank --------------------------------------------
+
+
+def test_workbook_formulas_without_results_and_merged_cells_are_reported(tmp_path: Path,
+                                                                         clean: Clean):
+    project = new_project(tmp_path, clean)
+    sheet = Sheet.load(project.export / "cases.csv")
+    _xlsx(project)
+    workbook = openpyxl.load_workbook(project.export / "cases.xlsx")
+    worksheet = workbook.active
+    column = {name: openpyxl.utils.get_column_letter(sheet.col(name) + 1)
+              for name in ("Case Ref", "Date Received", "Date Logged")}
+    # Two 'Date Logged' cells become formulas, saved by a program (no result in them).
+    first = sheet.pick() + 2
+    for row in (first, first + 1):
+        worksheet[f"{column['Date Logged']}{row}"] = f"={column['Date Received']}{row}+2"
+    # Two ordinary rows' references merged: the second row's reads as blank (a case no
+    # notice refers to, so that nothing else changes).
+    notices = Sheet.load(project.export / "notices.csv")
+    noticed = {r[notices.col("Case Ref")] for r in notices.rows}
+    merged = next(n for n in range(first + 10, len(sheet.rows))
+                  if sheet.pick(skip=n - 2) == n - 2 and sheet.pick(skip=n - 1) == n - 1
+                  and sheet.get(n - 1, "Case Ref") not in noticed)
+    worksheet.merge_cells(f"{column['Case Ref']}{merged}:{column['Case Ref']}{merged + 1}")
+    workbook.save(project.export / "cases.xlsx")
+
+    result = project.validate("--today", TODAY)
+
+    no_traceback(result)
+    assert result.exit_code == 1, result.output
+    found = issues(project)
+    assert [(p["file"], p["row"], p["column"], p["kind"], p["severity"]) for p in found] == [
+        ("cases.xlsx", "", "Case Ref", "merged-cells", "warning"),
+        ("cases.xlsx", "", "Date Logged", "formula-not-calculated", "warning"),
+        ("cases.xlsx", str(merged + 1), "Case Ref", "missing-reference", "error")]
+    assert (f"sheet 'Cases', column {column['Case Ref']}: merged cells "
+            f"({column['Case Ref']}{merged}:{column['Case Ref']}{merged + 1})"
+            ) in found[0]["message"]
+    assert (f"{column['Date Logged']}{first}:{column['Date Logged']}{first + 1} hold formulas "
+            "with no saved result") in found[1]["message"]
+    counts, before = reconciliation(project)["cases.xlsx"], clean.counts["cases.csv"]
+    assert counts["read"] == before["read"]
+    assert counts["rejected"] == before["rejected"] + 1

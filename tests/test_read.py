@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -13,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator import xlsx_blanks
 from generator.problems import FatalInputError, Problems, Severity
 from generator.read import Table, cell_text, column_letter, read_table
 
@@ -57,6 +60,8 @@ def zip_bytes(**members: str) -> bytes:
     ("Ref,Town\nA1,£5 o’clock\n".encode("cp1252"), "windows-1252", "cp1252", "£5 o’clock"),
     (b"Ref,Town\nA1,\x81caf\xe9\n", "auto", "latin-1", "\x81café"),
     (b"Ref,Town\nA1,caf\xe9\n", "latin-1", "latin-1", "café"),
+    # One byte Windows-1252 leaves undefined does not cost the file its curly quotes.
+    (b"Ref,Town\nA1,\x81caf\xe9 o\x92clock\n", "auto", "latin-1", "\x81café o’clock"),
 ])
 def test_encodings(tmp_path: Path, data: bytes, encoding: str, used: str, value: str) -> None:
     table, problems = read(tmp_path, data, encoding=encoding)
@@ -72,6 +77,8 @@ def test_encodings(tmp_path: Path, data: bytes, encoding: str, used: str, value:
     (b"Ref,Town\rA1,ok\rA2,ok\rA3,\x8d\r", "cp1252", 4, "0x8D", "latin-1"),
     # Line numbers are physical lines: the quoted newline is a line, not a row.
     (b'Ref,Town\nA1,"two\nlines"\nA2,\xa3\n', "utf-8", 4, "0xA3", "cp1252"),
+    # Some UTF-8 (0xC9 0x92 is 'ɒ') but mostly not: the declaration is wrong for the file.
+    (b"Ref,Town\nA1,CAF\xc9\x92S\nA2,\xa3\xa3\n", "utf-8", 3, "0xA3", "cp1252"),
 ])
 def test_declared_encoding_that_fails_names_the_line(
         tmp_path: Path, data: bytes, encoding: str, line: int, byte: str,
@@ -83,6 +90,66 @@ def test_declared_encoding_that_fails_names_the_line(
     assert f"(byte {byte})" in str(error)
     assert f"`encoding: {suggestion}`" in str(error)
     assert str(error).startswith("notices.csv: ")
+
+
+def utf8(text: str) -> bytes:
+    return text.encode("utf-8")
+
+
+STRAY = ("a byte that is not UTF-8 (unlike the rest of the file) was read as "
+         "Windows-1252: ")
+CHECK = "; check the value and correct it in the back office if it is wrong"
+
+
+@pytest.mark.parametrize(("data", "encoding", "used", "rows", "warnings"), [
+    # A UTF-8 export with one byte typed in Windows-1252: only that byte is read so.
+    (utf8("Ref,Town\nA1,Élan\nA2,o") + b"\x92clock\n", "auto", "utf-8",
+     {2: "Élan", 3: "o’clock"}, [(3, "Town", STRAY + "0x92 as '’'" + CHECK)]),
+    # Declaring UTF-8 reads it the same way: the row is kept, not the file lost.
+    (utf8("Ref,Town\nA1,Élan\nA2,o") + b"\x92clock\n", "utf-8", "utf-8",
+     {2: "Élan", 3: "o’clock"}, [(3, "Town", STRAY + "0x92 as '’'" + CHECK)]),
+    # Rows, not lines: the quoted value spans two lines, so the bad byte is on row 3.
+    (utf8('Ref,Town\nA1,"Ynys\nMôn"\nA2,M') + b"\xfcnster\n", "auto", "utf-8",
+     {2: "Ynys\nMôn", 3: "Münster"}, [(3, "Town", STRAY + "0xFC as 'ü'" + CHECK)]),
+    # Several bytes in one cell, one that Windows-1252 does not define; and the header.
+    (b"Ref,T\xe9l\n" + utf8("A1,Élan – Zoë – Môn\nA2,") + b"\x93x\x81\x94\n", "auto", "utf-8",
+     {2: "Élan – Zoë – Môn", 3: "“x\x81”"},
+     [(1, "Tél", STRAY + "0xE9 as 'é'" + CHECK),
+      (3, "Tél", "bytes that are not UTF-8 (unlike the rest of the file) were read as "
+       "Windows-1252: 0x93 as '“', 0x81 as U+0081 (Windows-1252 does not define it), "
+       "0x94 as '”'" + CHECK)]),
+    # A byte-order mark says UTF-8 even when nothing else in the file does.
+    (utf8("\ufeffRef,Town\nA1,") + b"o\x92clock\n", "auto", "utf-8-sig",
+     {2: "o’clock"}, [(2, "Town", STRAY + "0x92 as '’'" + CHECK)]),
+    # Mostly Windows-1252, with two bytes that happen to be UTF-8 for 'ɒ': read as
+    # Windows-1252 like the rest of the file, and that row is reported.
+    (b"Ref,Town\nA1,CAF\xc9\x92S\nA2,\xa3\xa3\nA3,\xe9\n", "auto", "cp1252",
+     {2: "CAFÉ’S", 3: "££", 4: "é"},
+     [(2, "Town", "most of the file is Windows-1252, so bytes here that would be UTF-8 "
+       "were read as Windows-1252 too: 0xC9 0x92 (UTF-8 'ɒ') as 'É’'" + CHECK)]),
+    # A tie goes to UTF-8: its multi-byte characters are rarely there by chance.
+    (utf8("Ref,Town\nA1,Élan\nA2,") + b"\xa3\n", "auto", "utf-8",
+     {2: "Élan", 3: "£"}, [(3, "Town", STRAY + "0xA3 as '£'" + CHECK)]),
+])
+def test_mixed_encodings_are_mended_cell_by_cell_and_reported(
+        tmp_path: Path, data: bytes, encoding: str, used: str, rows: dict[int, str],
+        warnings: list[tuple[int, str, str]]) -> None:
+    table, problems = read(tmp_path, data, encoding=encoding)
+    assert table.encoding == used
+    assert {number: row[table.headers[1]] for number, row in table.rows} == rows
+    assert [(p.row, p.column, p.message) for p in problems] == warnings
+    assert all((p.kind, p.severity, p.value) == ("mixed-encoding", Severity.WARNING, "")
+               for p in problems)
+
+
+def test_many_stray_bytes_in_one_cell_are_summed_up(tmp_path: Path) -> None:
+    # Eight stray bytes (all that is not UTF-8) against ten UTF-8 characters.
+    data = (utf8("Ref,Notes\nA1,Élan Zoë – Môn – Ystâd – Caffè – Öl\nA2,")
+            + bytes(range(0xE0, 0xE8)) + b"\n")
+    table, problems = read(tmp_path, data)
+    assert table.rows[1][1]["Notes"] == "àáâãäåæç"
+    (problem,) = problems
+    assert "0xE4 as 'ä' and 3 more; check" in problem.message
 
 
 @pytest.mark.parametrize(("data", "encoding"), [
@@ -320,6 +387,127 @@ def test_xlsx_fatal(tmp_path: Path, sheet: str, kind: str) -> None:
 def test_damaged_xlsx(tmp_path: Path) -> None:
     data = zip_bytes(**{"[Content_Types].xml": "not xml", "xl/workbook.xml": "<broken"})
     assert fatal(tmp_path, data, "cases.xlsx").problem.kind == "bad-xlsx"
+
+
+def rewrite_sheet(path: Path, change: Callable[[str], str]) -> Path:
+    """The workbook with its first sheet's XML changed, as another program wrote it."""
+    with zipfile.ZipFile(path) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    part = "xl/worksheets/sheet1.xml"
+    members[part] = change(members[part].decode()).encode()
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+    return path
+
+
+def sheet_with(path: Path, *, formulas: dict[str, str] = {},  # noqa: B006 - never changed
+               merged: tuple[str, ...] = ()) -> Path:
+    """A 'Cases' sheet of five data rows; openpyxl saves formulas without a result, as
+    any program but Excel does."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Cases"
+    sheet.append(["Ref", "Received", "Days", "Ward"])
+    for n in range(2, 7):
+        sheet.append([f"E/{n}", dt.date(2024, 1, n), n, "W1"])
+    for cell, formula in formulas.items():
+        sheet[cell] = formula
+    for cells in merged:
+        sheet.merge_cells(cells)
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("formulas", "merged", "blank", "warnings"), [
+    ({}, (), set(), []),
+    ({"C3": "=B3-B2", "C4": "=B4-B3", "C5": "=B5-B4", "C6": "=B6-B5"}, (),
+     {(3, "Days"), (4, "Days"), (5, "Days"), (6, "Days")},
+     [("formula-not-calculated", "Days", "sheet 'Cases', column C: C3:C6 hold formulas with "
+       "no saved result, so they were read as blank. The workbook was probably written by "
+       "a program and never opened in Excel: open it in Excel, save it, and run again")]),
+    ({"D2": '="W"&C2', "A5": '="E/"&C5'}, (), {(2, "Ward"), (5, "Ref")},
+     [("formula-not-calculated", "Ref", "sheet 'Cases', column A: A5 holds a formula with no "
+       "saved result, so it was read as blank. The workbook was"),
+      ("formula-not-calculated", "Ward", "sheet 'Cases', column D: D2 holds a formula")]),
+    # A formula outside the table (no header above it) reads as nothing anyway.
+    ({"F3": "=1+1"}, (), set(), []),
+    ({}, ("A3:A5",), {(4, "Ref"), (5, "Ref")},
+     [("merged-cells", "Ref", "sheet 'Cases', column A: merged cells (A3:A5) hold their "
+       "value only in their first cell, so A4:A5 were read as blank. Unmerge the cells in "
+       "Excel (Home, Merge & Center, Unmerge Cells), fill in every value, save, and run "
+       "again")]),
+    ({}, ("C2:D2", "D5:D6"), {(2, "Ward"), (6, "Ward")},
+     [("merged-cells", "Ward", "sheet 'Cases', column D: merged cells (C2:D2, D5:D6) hold "
+       "their value only in their first cell, so D2, D6 were read as blank")]),
+])
+def test_xlsx_cells_read_as_blank_are_reported(
+        tmp_path: Path, formulas: dict[str, str], merged: tuple[str, ...],
+        blank: set[tuple[int, str]], warnings: list[tuple[str, str, str]]) -> None:
+    problems = Problems()
+    table = read_table(sheet_with(tmp_path / "cases.xlsx", formulas=formulas, merged=merged),
+                       problems=problems)
+    assert {(n, h) for n, row in table.rows for h, v in row.items() if not v} == blank
+    assert len(problems) == len(warnings)
+    for problem, (kind, column, message) in zip(problems, warnings, strict=True):
+        assert (problem.kind, problem.severity, problem.row, problem.column, problem.value) == (
+            kind, Severity.WARNING, None, column, "")
+        assert problem.message.startswith(message), problem.message
+
+
+@pytest.mark.parametrize(("saved", "value"), [
+    ('<c r="C3"><f>B3-B2</f><v>1</v></c>', "1"),  # as Excel saves it
+    ('<c r="C3" t="str"><f>""</f><v></v></c>', ""),  # a formula whose result is empty text
+])
+def test_xlsx_formulas_with_a_saved_result_are_read(tmp_path: Path, saved: str,
+                                                     value: str) -> None:
+    path = rewrite_sheet(sheet_with(tmp_path / "cases.xlsx", formulas={"C3": "=B3-B2"}),
+                         lambda xml: re.sub(r'<c r="C3".*?</c>', saved, xml))
+    problems = Problems()
+    table = read_table(path, problems=problems)
+    assert table.rows[1] == (3, {"Ref": "E/3", "Received": "03/01/2024", "Days": value,
+                                 "Ward": "W1"})
+    assert not problems
+
+
+def test_xlsx_blank_cells_found_in_namespace_prefixed_xml(tmp_path: Path) -> None:
+    def prefixed(xml: str) -> str:
+        xml = re.sub(r"<(/?)(\w+)", r"<\1x:\2", xml)
+        return xml.replace('xmlns="', 'xmlns:x="', 1)
+    path = rewrite_sheet(sheet_with(tmp_path / "cases.xlsx", formulas={"C3": "=B3-B2"},
+                                    merged=("A5:A6",)), prefixed)
+    assert "<x:f>" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    problems = Problems()
+    read_table(path, problems=problems)
+    assert [(p.kind, p.column) for p in problems] == [("formula-not-calculated", "Days"),
+                                                      ("merged-cells", "Ref")]
+
+
+@pytest.mark.parametrize(("formulas", "merged", "scanned"), [
+    ({}, (), False), ({"C3": "=1"}, (), True), ({}, ("A3:A4",), True)])
+def test_xlsx_sheet_is_read_twice_only_with_formulas_or_merged_cells(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, formulas: dict[str, str],
+        merged: tuple[str, ...], scanned: bool) -> None:
+    calls = []
+    full_read = xlsx_blanks._scan
+    monkeypatch.setattr(xlsx_blanks, "_scan", lambda stream: calls.append(1) or full_read(stream))
+    read_table(sheet_with(tmp_path / "cases.xlsx", formulas=formulas, merged=merged))
+    assert bool(calls) == scanned
+
+
+@pytest.mark.parametrize(("xml", "found"), [
+    (b'<c r="A1"><f>1+1</f></c>', True), (b'<c><f t="shared" si="0"/></c>', True),
+    (b"<x:c><x:f>1</x:f></x:c>", True), (b'<mergeCells><mergeCell ref="A1:B1"/>', True),
+    (b'<x:mergeCell ref="A1:B1"/>', True), (b"<c><v>1</v></c><cfRule><formula>1", False),
+    (b"<fill/><font/>" + b"<c><v>1</v></c>" * 5, False),
+    # A marker cut in two by the end of a chunk is still found.
+    (b"x" * 9 + b"<f>", True), (b"x" * 10 + b"<mergeCell ref", True),
+])
+def test_quick_look_for_formulas_or_merged_cells(monkeypatch: pytest.MonkeyPatch,
+                                                 xml: bytes, found: bool) -> None:
+    monkeypatch.setattr(xlsx_blanks, "_CHUNK", 11)
+    assert xlsx_blanks._mentions_formulas_or_merges(io.BytesIO(xml)) is found
 
 
 @pytest.mark.parametrize(("value", "text"), [
