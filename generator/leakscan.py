@@ -15,6 +15,8 @@ import multiprocessing as mp
 import os
 import pickle
 import re
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -350,15 +352,16 @@ class LeakScan:
             scan.search_files(site, files)
             report = scan.report()
 
-    One worker of a `ProcessPoolExecutor` started by a fork server: a fresh process
-    that holds nothing of the build (a fork of the build, over a gigabyte at the largest
-    councils, would turn every page the build then writes into a copy). Work is pickled
-    before it is queued, so the executor's feeder thread only copies bytes and does not
-    compete with the build for the interpreter."""
+    One worker of a `ProcessPoolExecutor`, spawned: a fresh process that holds nothing
+    of the build (a fork of the build, over a gigabyte at the largest councils, would
+    turn every page the build then writes into a copy). It ends when the build's
+    process ends, however that ends (see `_start_scanner`). Work is pickled before it
+    is queued, so the executor's feeder thread only copies bytes and does not compete
+    with the build for the interpreter."""
 
     def __init__(self, sensitive: Sensitive, public: list[str]):
         self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
-            max_workers=1, mp_context=mp.get_context("forkserver"),
+            max_workers=1, mp_context=mp.get_context("spawn"),
             initializer=_start_scanner, initargs=(_pickled((sensitive, public)),))
         self._queued: list[Future[LeakReport]] = []
 
@@ -438,12 +441,29 @@ _NO_SCANNER = ""
 
 
 def _start_scanner(values: bytes) -> None:
+    """Make the scanner, and end this process when the build's process has ended.
+
+    A pool's worker waits for work on a pipe whose other end it holds itself, so it
+    never learns that the build is gone: after a build killed (or ended at once, as
+    the command does), it would wait for ever, holding its memory and the build's
+    standard output (a CI step waits for that to close)."""
+    threading.Thread(target=_end_with, args=(os.getppid(),), name="end with the build",
+                     daemon=True).start()
     global _SCANNER, _NO_SCANNER
     try:
         sensitive, public = pickle.loads(values)
         _SCANNER = LeakScanner(sensitive, public)
     except Exception as exc:
         _NO_SCANNER = f"{type(exc).__name__}: {exc}"
+
+
+ORPHAN_CHECK_SECONDS = 0.5
+
+
+def _end_with(build: int) -> None:
+    while os.getppid() == build:  # once the build has gone, another process adopts us
+        time.sleep(ORPHAN_CHECK_SECONDS)
+    os._exit(0)
 
 
 def _scanner() -> LeakScanner:

@@ -311,3 +311,27 @@ def test_a_project_folder_elsewhere_builds_with_its_own_relative_paths(
     assert result.exit_code == 0, result.output
     assert (project.root / "site" / "index.html").is_file()
     assert (project.root / "reports" / "audit.json").is_file()
+
+
+# ---- nothing left running --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("killed", [False, True], ids=["ends", "killed"])
+def test_nothing_of_a_build_outlives_it(project: Project, killed: bool):
+    """The leak scan's process ends with the build, whether the command ends at once
+    (as it does) or is killed mid-build: nothing goes on holding the build's standard
+    output (a CI step waits for it to close) or its memory."""
+    import signal
+    import time
+
+    command = [sys.executable, "-m", "generator", *map(str, project.build_args())]
+    build = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if killed:
+        deadline = time.monotonic() + 120
+        while not list((project.root / ".site.builds").glob("*.partial")):
+            assert build.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        build.send_signal(signal.SIGKILL)
+    # EOF on both pipes means every process that inherited them has ended.
+    build.communicate(timeout=30)
+    assert build.returncode == (-signal.SIGKILL if killed else 0)
