@@ -19,6 +19,8 @@ from typing import Any
 import yaml
 
 from .contrast import AA_NORMAL_TEXT, contrast_ratio
+from .csp import tile_source
+from .untrusted import attribution_html, url_template_problem, web_address
 
 
 class ConfigError(Exception):
@@ -162,7 +164,8 @@ class Tiles:
     url: str = option("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "Tile URL "
                       "template. This is the only third-party request the site makes.")
     attribution: str = option("&copy; OpenStreetMap contributors", "Attribution shown on "
-                              "the map (HTML allowed).")
+                              "the map: text, with links written as <a href=\"https://..."
+                              "\">...</a> (no other HTML).")
     privacy_url: str = option("https://osmfoundation.org/wiki/Privacy_Policy", "The tile "
                               "provider's privacy notice.")
 
@@ -303,6 +306,10 @@ def _check(config: Config, problems: list[str]) -> None:
                             "a darker colour")
     if council.logo and not config.path(council.logo).is_file():
         problems.append(f"'council.logo': file {council.logo} does not exist")
+    elif council.logo.lower().endswith(".svg") and _SVG_ACTIVE.search(
+            config.path(council.logo).read_text(encoding="utf-8", errors="replace")):
+        problems.append(f"'council.logo': {council.logo} holds script, an event handler or "
+                        "embedded content; save the logo as a plain SVG or a PNG")
     if config.privacy.suppression_threshold < 0:
         problems.append("'privacy.suppression_threshold' cannot be negative")
     cell = config.privacy.grid_cell_metres
@@ -318,6 +325,10 @@ def _check(config: Config, problems: list[str]) -> None:
         problems.append("'statistics.age_bands_months' must be increasing")
     if config.site.url and not config.site.url.endswith("/"):
         problems.append("'site.url' must end with '/'")
+    _check_addresses(config, problems)
+    if not _LANGUAGE.match(config.site.language):
+        problems.append(f"'site.language' must be a language code such as 'en' or 'cy', "
+                        f"not {config.site.language!r}")
     for option_name in ("mapping", "wards"):
         relative = getattr(config.data, option_name)
         if relative and not config.path(relative).exists():
@@ -333,6 +344,44 @@ def _check(config: Config, problems: list[str]) -> None:
         problems.append(f"'data.boundary': file {config.data.boundary} does not exist")
     if not config.path(config.data.export_dir).is_dir():
         problems.append(f"'data.export_dir': folder {config.data.export_dir} does not exist")
+
+
+# Web addresses in the configuration: (option, whether a path on this site will do).
+_ADDRESSES = (("council.website", True), ("council.report_url", True),
+              ("site.url", False), ("tiles.privacy_url", True))
+# URL templates the register fills with values from the export, and their placeholders.
+_URL_TEMPLATES = (("register.property_history_url", ("uprn", "postcode", "reference")),
+                  ("register.application_url", ("permission_reference",)))
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# What makes an SVG file a program rather than a picture when it is opened on its own.
+_SVG_ACTIVE = re.compile(r"<\s*script|<\s*foreignObject|\son[a-z]+\s*=|javascript:", re.I)
+
+
+def _option(config: Config, dotted: str) -> Any:
+    section, name = dotted.split(".")
+    return getattr(getattr(config, section), name)
+
+
+def _check_addresses(config: Config, problems: list[str]) -> None:
+    """Every address the site links to or loads from is checked here, once: only
+    https: and http: (or, where it makes sense, a path on this site)."""
+    for name, relative in _ADDRESSES:
+        value = _option(config, name)
+        if value and web_address(value, relative=relative) is None:
+            what = "an https: or http: address" + (", or a path on this site"
+                                                   if relative else "")
+            problems.append(f"'{name}' must be {what}, not {value!r}")
+    for name, allowed in _URL_TEMPLATES:
+        value = _option(config, name)
+        problem = url_template_problem(value, allowed) if value else None
+        if problem:
+            problems.append(f"'{name}' cannot be used: {problem}")
+    try:
+        tile_source(config.tiles.url)
+    except ValueError as exc:
+        problems.append(f"'tiles.url' cannot be used: {exc}")
+    _, attribution_problems = attribution_html(config.tiles.attribution)
+    problems.extend(f"'tiles.attribution': {p}" for p in attribution_problems)
 
 
 def load_config(path: Path) -> Config:
