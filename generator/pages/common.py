@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
 
 import jinja2
+
+from ..untrusted import markdown_text
 
 
 @dataclass(frozen=True)
@@ -38,9 +41,11 @@ class GeneratedSite:
 
     def add_page(self, path: str, title: str, body: str, description: str = "",
                  extra: dict[str, object] | None = None) -> None:
-        meta: dict[str, object] = {"title": title}
+        # Material writes the title and description into the page unescaped (MkDocs'
+        # theme templates do not autoescape), and a description can name the council.
+        meta: dict[str, object] = {"title": html.escape(title)}
         if description:
-            meta["description"] = description
+            meta["description"] = html.escape(description)
         meta.update(extra or {})
         self.pages[path] = front_matter(meta) + body + "\n"
 
@@ -74,6 +79,7 @@ def templates() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["longdate"] = longdate
+    env.filters["markdown_text"] = markdown_text
     return env
 
 
