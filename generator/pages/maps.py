@@ -16,11 +16,13 @@ from collections import OrderedDict
 import folium
 from branca.element import Figure
 from folium.plugins import FastMarkerCluster
+from markupsafe import escape
 
 from ..config import Config
 from ..geo import WardMap
 from ..model import NoticeType
 from ..stats import Statistics
+from ..untrusted import attribution_html
 from .common import GeneratedSite, relative_root, render
 from .register import Entry
 
@@ -73,12 +75,22 @@ def _stable_ids(element: folium.Element, prefix: str) -> None:
     rekey(element)
 
 
+# Leaflet writes layer names (in the layer switcher), tooltips and the attribution into
+# the page as HTML: names and values from the configuration and the boundary file are
+# escaped before they reach folium, and the attribution is rebuilt from its text and
+# links (untrusted.attribution_html).
+
+
+def _attribution(config: Config) -> str:
+    return attribution_html(config.tiles.attribution)[0]
+
+
 def _new_map(config: Config, wards: WardMap, map_id: str) -> folium.Map:
     minx, miny, maxx, maxy = wards.boundary.bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=12,
                    tiles=None, control_scale=True)
-    folium.TileLayer(tiles=config.tiles.url, attr=config.tiles.attribution,
-                     name=config.tiles.name, max_zoom=19).add_to(m)
+    folium.TileLayer(tiles=config.tiles.url, attr=_attribution(config),
+                     name=str(escape(config.tiles.name)), max_zoom=19).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
 
@@ -111,7 +123,7 @@ def _overlays(m: folium.Map, config: Config) -> None:
         data = json.loads(config.path(overlay.file).read_text(encoding="utf-8"))
         colour = overlay.colour
         folium.GeoJson(
-            data, name=overlay.name, show=overlay.shown,
+            data, name=str(escape(overlay.name)), show=overlay.shown,
             style_function=lambda _, c=colour: {"color": c, "weight": 2,
                                                 "fillOpacity": 0.1, "dashArray": "4 4"},
         ).add_to(m)
@@ -166,7 +178,7 @@ def case_map(site: GeneratedSite, stats: Statistics, config: Config, wards: Ward
         shown = "fewer than " + str(config.privacy.suppression_threshold) \
             if count is None else str(count)
         features.append({"type": "Feature", "geometry": feature["geometry"],
-                         "properties": {"name": ward.name, "cases": shown,
+                         "properties": {"name": str(escape(ward.name)), "cases": shown,
                                         "fill": _fill(count, maximum)}})
     m = _new_map(config, wards, "case_map")
     folium.GeoJson(
@@ -193,6 +205,6 @@ def case_map(site: GeneratedSite, stats: Statistics, config: Config, wards: Ward
 
 def locator_settings(site: GeneratedSite, config: Config) -> None:
     """Tile settings for the small map on each register entry (theme/assets/locator.js)."""
-    settings = {"url": config.tiles.url, "attribution": config.tiles.attribution}
+    settings = {"url": config.tiles.url, "attribution": _attribution(config)}
     site.add_file("assets/map-settings.js",
                   f"window.ENFORCEMENT_TILES = {json.dumps(settings)};\n")
