@@ -4,10 +4,12 @@ A static site has no server headers to rely on (GitHub Pages sets none), so the 
 travels in the page: theme/main.html writes a placeholder, and the MkDocs plugin
 replaces it once the page is final, with the hashes of the page's own inline scripts
 (Material's two small ones). Scripts, styles, fonts and fetches come from the site
-only; images from the site, `data:` and the configured map tile host. Pagefind's
-search runs WebAssembly, which needs 'wasm-unsafe-eval' (it allows compiling
-WebAssembly, not JavaScript's eval). docs/publishing.md gives the header to add on a
-server that can send one (it also carries frame-ancestors, which a <meta> cannot).
+only; images from the site, `data:` and the configured map tile host.
+
+`header_policy` is the header docs/publishing.md gives for a server that can send one:
+it adds what a <meta> cannot carry (frame-ancestors), and it also governs the files a
+page's <meta> does not, such as Pagefind's worker, which compiles WebAssembly
+('wasm-unsafe-eval' allows that, not JavaScript's eval).
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ def tile_source(url: str) -> str:
     if unknown:
         raise ValueError(f"unknown placeholder {', '.join('{' + u + '}' for u in unknown)};"
                          " use {s}, {z}, {x}, {y}, {-y} and {r}")
+    if "{" in _TILE_PLACEHOLDER.sub("", url) or "}" in _TILE_PLACEHOLDER.sub("", url):
+        # A stray brace, as in '{{z}': the address is also a Jinja template to folium.
+        raise ValueError("a '{' or '}' that is not part of a placeholder")
     filled = _TILE_PLACEHOLDER.sub(lambda m: _TILE_VALUES[m.group(1)], url)
     if web_address(filled, relative=True) is None:
         raise ValueError("it must be an https: or http: address, or a path on this site")
@@ -74,14 +79,9 @@ def inline_script_hashes(page: str) -> list[str]:
     return hashes
 
 
-def policy(tiles: str, script_hashes: Iterable[str], *, preview: bool = False) -> str:
-    """The policy for one page. `preview` (`enforcement-site serve`) allows inline
-    scripts instead of listing hashes: MkDocs' live reload adds one to every page as it
-    serves it."""
-    scripts = ["'self'", "'wasm-unsafe-eval'",
-               *(["'unsafe-inline'"] if preview else script_hashes)]
+def _directives(tiles: str, scripts: list[str]) -> list[str]:
     images = ["'self'", "data:", *([tiles] if tiles else [])]
-    return "; ".join([
+    return [
         "default-src 'none'",
         "script-src " + " ".join(scripts),
         "style-src 'self'",
@@ -93,7 +93,24 @@ def policy(tiles: str, script_hashes: Iterable[str], *, preview: bool = False) -
         "form-action 'self'",
         "base-uri 'none'",
         "object-src 'none'",
-    ])
+    ]
+
+
+def policy(tiles: str, script_hashes: Iterable[str], *, preview: bool = False) -> str:
+    """The policy for one page. `preview` (`enforcement-site serve`) allows inline
+    scripts instead of listing hashes: MkDocs' live reload adds one to every page as it
+    serves it."""
+    scripts = ["'self'", *(["'unsafe-inline'"] if preview else script_hashes)]
+    return "; ".join(_directives(tiles, scripts))
+
+
+def header_policy(tiles: str) -> str:
+    """The Content-Security-Policy header for a server. A browser enforces it and each
+    page's own policy together, so 'unsafe-inline' here still lets only the inline
+    scripts a page's policy lists by hash run; a header cannot list them, as they
+    differ from page to page."""
+    scripts = ["'self'", "'unsafe-inline'", "'wasm-unsafe-eval'"]
+    return "; ".join([*_directives(tiles, scripts), "frame-ancestors 'none'"])
 
 
 def with_policy(page: str, tiles: str, *, preview: bool = False) -> str:
