@@ -364,13 +364,18 @@ def _option(config: Config, dotted: str) -> Any:
 
 def _check_addresses(config: Config, problems: list[str]) -> None:
     """Every address the site links to or loads from is checked here, once: only
-    https: and http: (or, where it makes sense, a path on this site)."""
+    https: and http: (or, where it makes sense, a path on this site). A good one is
+    kept as a browser would send it (spaces written %20)."""
     for name, relative in _ADDRESSES:
         value = _option(config, name)
-        if value and web_address(value, relative=relative) is None:
+        address = web_address(value, relative=relative) if value else value
+        if address is None:
             what = "an https: or http: address" + (", or a path on this site"
                                                    if relative else "")
             problems.append(f"'{name}' must be {what}, not {value!r}")
+        else:
+            section, option = name.split(".")
+            setattr(getattr(config, section), option, address)
     for name, allowed in _URL_TEMPLATES:
         value = _option(config, name)
         problem = url_template_problem(value, allowed) if value else None

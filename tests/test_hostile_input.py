@@ -344,6 +344,15 @@ def check_site(browser: Browser, project: Project, inputs: Inputs) -> None:
         addresses = {shown(e["address"]) for e in entries} | {"Address not recorded"}
         assert latest and set(latest[2::3]) <= addresses
 
+        with pages.open("/register/") as seen:
+            listed = [shown(c) for c in seen.page.locator(
+                "article table tbody td:first-child").all_text_contents()]
+        assert listed and set(listed) <= addresses
+        with pages.open("/register/ward/") as seen:
+            labels = [shown(t) for t in seen.page.locator(
+                "article .index-links a").all_text_contents()]
+        assert labels and set(labels) <= {shown(w) for w in wards} | {"Ward not known"}
+
         with pages.open("/accessibility/") as seen:
             text = text_of(seen)
         for key in (("council", "name"), ("council", "address"), ("council", "phone"),
@@ -384,7 +393,7 @@ def check_site(browser: Browser, project: Project, inputs: Inputs) -> None:
                                         timeout=15_000)
             found = text_of(seen, "#register-results")
         assert shown(entries[0]["reference"]) in found
-    assert len(pages.opened) == len(entries) + 7
+    assert len(pages.opened) == len(entries) + 9
 
 
 @settings(max_examples=3, derandomize=True, deadline=None, database=None,

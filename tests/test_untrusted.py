@@ -581,6 +581,20 @@ def test_unsafe_addresses_in_the_configuration_are_all_reported_at_once(project:
     assert not project.site.exists()
 
 
+def test_the_reports_staff_open_in_a_spreadsheet_hold_no_formulas():
+    from generator.problems import Problems
+
+    problems = Problems()
+    problems.warning("notices.csv", 2, "Document", '=HYPERLINK("https://tracker.example")',
+                     "unsafe-url", "not an https: or http: web address")
+    problems.error("cases.csv", 3, "Date Received", "-", "bad-date", "'-' is not a date")
+    rows = list(csv.reader(io.StringIO(problems.to_csv())))
+    assert rows[1:] == [
+        ["cases.csv", "3", "Date Received", "-", "bad-date", "error", "'-' is not a date"],
+        ["notices.csv", "2", "Document", '\'=HYPERLINK("https://tracker.example")',
+         "unsafe-url", "warning", "not an https: or http: web address"]]
+
+
 def test_an_svg_logo_with_script_is_refused(project: Project):
     (project.root / "logo.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
