@@ -116,12 +116,18 @@ def spreadsheet_cell(value: str) -> str:
     return value
 
 
-# Characters that mean something to Markdown or to one of the extensions in mkdocs.yml
-# (tables, attr_list, def_list, admonition, md_in_html), or to HTML. Written as numeric
-# character references, which Markdown passes through untouched and browsers show as
-# the character. Line breaks too, so a value cannot start a block of its own.
-_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|&\"':=~\n\r\t"
-_MARKDOWN_TABLE = {ord(c): f"&#{ord(c)};" for c in _MARKDOWN_SPECIAL}
+# Characters that mean something to Markdown, to one of the extensions in mkdocs.yml
+# (tables, attr_list, md_in_html) or to HTML wherever they are in a line, and line
+# breaks, so that a value cannot start a line of its own. They are written as numeric
+# character references, which Markdown passes through and browsers show as the
+# character.
+_INLINE_SPECIAL = "\\`*_{}[]()<>|&\"'\n\r\t"
+_INLINE_TABLE = {ord(c): f"&#{ord(c)};" for c in _INLINE_SPECIAL}
+# What means something only at the start of a line (a heading, a list, a quote, a
+# setext underline, a definition, an admonition), and a number starting an ordered
+# list ('1.'); a value's first character may be the start of a line.
+_LINE_START = "#+-=:!>"
+_ORDERED = re.compile(r"[0-9]+[.)]")
 
 
 def markdown_text(value: object) -> Markup:
@@ -129,8 +135,15 @@ def markdown_text(value: object) -> Markup:
     inline, at the start of a line or in a table cell."""
     text = str(value)
     stripped = text.lstrip(" ")
-    leading = "&#32;" * (len(text) - len(stripped))  # four spaces would start code
-    return Markup(leading + stripped.translate(_MARKDOWN_TABLE))
+    head = "&#32;" * (len(text) - len(stripped))  # four spaces would start code
+    ordered = _ORDERED.match(stripped)
+    if ordered:
+        head += ordered.group()[:-1] + f"&#{ord(ordered.group()[-1])};"
+        stripped = stripped[ordered.end():]
+    elif stripped[:1] and stripped[0] in _LINE_START:
+        head += f"&#{ord(stripped[0])};"
+        stripped = stripped[1:]
+    return Markup(head + stripped.translate(_INLINE_TABLE))
 
 
 class _Attribution(HTMLParser):

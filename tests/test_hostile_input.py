@@ -263,7 +263,8 @@ def _every_value() -> Inputs:
     reader takes a file holding NUL for a binary file)."""
     fragments = cycle(FRAGMENTS)
     notices = [{**{column: next(fragments) for column in TEXT_COLUMNS},
-                "Notice Ref": FRAGMENTS[i], "Document": [*URLS, *ODD_ADDRESSES][i]}
+                "Notice Ref": FRAGMENTS[i],
+                "Document": [*URLS, *ODD_ADDRESSES][i * 3 % (len(URLS) + len(ODD_ADDRESSES))]}
                for i in range(NOTICES)]
     notices[0]["Breach Summary"] = notices[1]["Site Address"] = LONG
     wards = [next(fragments) for _ in range(WARDS)]
@@ -293,8 +294,8 @@ def plant(project: Project, inputs: Inputs) -> None:
             return
         values = next(planted)
         for column, value in values.items():
-            tagged = column == "Document"  # a web address is left whole
-            row[column] = value if tagged else f"{value} {COLUMN_CODES[column]}{index}X"
+            whole = column == "Document"  # a web address is left as it is
+            row[column] = value if whole else f"{value} {COLUMN_CODES[column]}{index}X"
 
     rewrite_notices(project, change)
     rename_wards(project, lambda i, _: f"{inputs.wards[i]} W{i}X")
@@ -396,7 +397,8 @@ def check_site(browser: Browser, project: Project, inputs: Inputs) -> None:
     assert len(pages.opened) == len(entries) + 9
 
 
-@settings(max_examples=3, derandomize=True, deadline=None, database=None,
+# max_examples counts the generated examples only: with the explicit one, three builds.
+@settings(max_examples=2, derandomize=True, deadline=None, database=None,
           phases=(Phase.explicit, Phase.generate),
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @example(_every_value())

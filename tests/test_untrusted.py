@@ -165,7 +165,9 @@ def test_spreadsheet_cells_that_would_run_are_made_text(value, expected):
 # The Markdown extensions of mkdocs.yml, which every content page goes through.
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "toc", "admonition", "def_list"]
 HOSTILE_TEXT = [*HTML, *MARKDOWN, *TEMPLATES, *UNICODE, "    four spaces", "a\n\n# b",
-                "x\n===", ": defined", "a | b", "1\\. x"]
+                "x\n===", "===", "---", "- dash", "+ plus", "* star", "12. twelve", "3) x",
+                ": defined", "a | b", "1\\. x", "x\n    code", "a\n- b", "a_b_c", "<b>",
+                "&amp;", "https://example.org/a-b.c?d=e#f", "first.last@example.org"]
 
 
 class _Elements(HTMLParser):
