@@ -52,12 +52,13 @@ class Council:
     short_name: str = option("", "Short name used in page titles; defaults to `name`.")
     organisation: str = option("", "Planning Data organisation identifier, e.g. "
                                "'local-authority:NBK', written to the open data.")
-    website: str = option("", "The council's main website address.")
+    website: str = option("", "The council's main website address (https: or http:, or a "
+                          "path on this site).")
     email: str = option("", "Contact email for the planning enforcement team.")
     phone: str = option("", "Contact telephone number for the planning enforcement team.")
     address: str = option("", "Postal address of the planning enforcement team.")
     report_url: str = option("", "Web address of the council's online form to report a "
-                             "breach.")
+                             "breach (https: or http:, or a path on this site).")
     logo: str = option("", "Path (relative to the config file) of a logo image; empty for "
                        "none.")
     primary_colour: str = option("#1d4f91", "Header colour as #rrggbb. White text must meet "
@@ -70,8 +71,8 @@ class Council:
 
 @dataclass
 class Site:
-    url: str = option("", "Public address the site is published at, ending in '/'. Used "
-                      "for the sitemap, the feed and canonical links.")
+    url: str = option("", "Public address the site is published at (https: or http:), "
+                      "ending in '/'. Used for the sitemap, the feed and canonical links.")
     language: str = option("en", "Language code of the pages.")
     title: str = option("Planning enforcement", "Title of the site, after the council "
                         "name.")
@@ -99,9 +100,11 @@ class Register:
                                      "clearly labelled separate section.")
     property_history_url: str = option("", "URL template for a property's history in the "
                                        "council's planning portal; may use {uprn}, "
-                                       "{postcode} and {reference}.")
+                                       "{postcode} and {reference}, which are filled in "
+                                       "percent-encoded.")
     application_url: str = option("", "URL template for a planning application; may use "
-                                  "{permission_reference}.")
+                                  "{permission_reference}, which is filled in "
+                                  "percent-encoded.")
     entries_per_index_page: int = option(100, "Entries per page of the static register "
                                          "index lists.")
     entry_deadline_days: int = option(14, "Days within which an event must reach the "
@@ -162,7 +165,10 @@ class Tiles:
     name: str = option("OpenStreetMap", "Name of the map tile provider, shown on the "
                        "privacy page.")
     url: str = option("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "Tile URL "
-                      "template. This is the only third-party request the site makes.")
+                      "template (https: or http:) with Leaflet's {s}, {z}, {x}, {y}, {-y} "
+                      "and {r}; {s} may be the first part of the host. This is the only "
+                      "third-party request the site makes, and the only host the pages' "
+                      "Content Security Policy allows images from.")
     attribution: str = option("&copy; OpenStreetMap contributors", "Attribution shown on "
                               "the map: text, with links written as <a href=\"https://..."
                               "\">...</a> (no other HTML).")
