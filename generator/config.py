@@ -19,8 +19,10 @@ from typing import Any
 import yaml
 
 from .contrast import AA_NORMAL_TEXT, contrast_ratio
+from .csp import tile_source
 from .policy import policy_problems
 from .suggest import did_you_mean
+from .untrusted import attribution_html, url_template_problem, web_address
 
 
 class ConfigError(Exception):
@@ -52,12 +54,13 @@ class Council:
     short_name: str = option("", "Short name used in page titles; defaults to `name`.")
     organisation: str = option("", "Planning Data organisation identifier, e.g. "
                                "'local-authority:NBK', written to the open data.")
-    website: str = option("", "The council's main website address.")
+    website: str = option("", "The council's main website address (https: or http:, or a "
+                          "path on this site).")
     email: str = option("", "Contact email for the planning enforcement team.")
     phone: str = option("", "Contact telephone number for the planning enforcement team.")
     address: str = option("", "Postal address of the planning enforcement team.")
     report_url: str = option("", "Web address of the council's online form to report a "
-                             "breach.")
+                             "breach (https: or http:, or a path on this site).")
     logo: str = option("", "Path (relative to the config file) of a logo image; empty for "
                        "none.")
     primary_colour: str = option("#1d4f91", "Header colour as #rrggbb. White text must meet "
@@ -68,8 +71,8 @@ class Council:
 
 @dataclass
 class Site:
-    url: str = option("", "Public address the site is published at, ending in '/'. Used "
-                      "for the sitemap, the feed and canonical links.")
+    url: str = option("", "Public address the site is published at (https: or http:), "
+                      "ending in '/'. Used for the sitemap, the feed and canonical links.")
     language: str = option("en", "Language code of the pages.")
     title: str = option("Planning enforcement", "Title of the site, after the council "
                         "name.")
@@ -97,9 +100,11 @@ class Register:
                                      "clearly labelled separate section.")
     property_history_url: str = option("", "URL template for a property's history in the "
                                        "council's planning portal; may use {uprn}, "
-                                       "{postcode} and {reference}.")
+                                       "{postcode} and {reference}, which are filled in "
+                                       "percent-encoded.")
     application_url: str = option("", "URL template for a planning application; may use "
-                                  "{permission_reference}.")
+                                  "{permission_reference}, which is filled in "
+                                  "percent-encoded.")
     entries_per_index_page: int = option(100, "Entries per page of the static register "
                                          "index lists.")
     entry_deadline_days: int = option(14, "Days within which an event must reach the "
@@ -161,9 +166,13 @@ class Tiles:
     name: str = option("OpenStreetMap", "Name of the map tile provider, shown on the "
                        "privacy page.")
     url: str = option("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "Tile URL "
-                      "template. This is the only third-party request the site makes.")
+                      "template (https: or http:) with Leaflet's {s}, {z}, {x}, {y}, {-y} "
+                      "and {r}; {s} may be the first part of the host. This is the only "
+                      "third-party request the site makes, and the only host the pages' "
+                      "Content Security Policy allows images from.")
     attribution: str = option("&copy; OpenStreetMap contributors", "Attribution shown on "
-                              "the map (HTML allowed).")
+                              "the map: text, with links written as <a href=\"https://..."
+                              "\">...</a> (no other HTML).")
     privacy_url: str = option("https://osmfoundation.org/wiki/Privacy_Policy", "The tile "
                               "provider's privacy notice.")
 
@@ -311,6 +320,10 @@ def _check(config: Config, problems: list[str]) -> None:
                             "a darker colour")
     if council.logo and not config.path(council.logo).is_file():
         problems.append(f"'council.logo': file {council.logo} does not exist")
+    elif council.logo.lower().endswith(".svg") and _SVG_ACTIVE.search(
+            config.path(council.logo).read_text(encoding="utf-8", errors="replace")):
+        problems.append(f"'council.logo': {council.logo} holds script, an event handler or "
+                        "embedded content; save the logo as a plain SVG or a PNG")
     for name in ("max_register_drop_percent", "max_rejected_percent"):
         value = getattr(config.publish, name)
         if isinstance(value, int) and not 0 <= value <= 100:
@@ -330,6 +343,10 @@ def _check(config: Config, problems: list[str]) -> None:
         problems.append("'statistics.age_bands_months' must be increasing")
     if config.site.url and not config.site.url.endswith("/"):
         problems.append("'site.url' must end with '/'")
+    _check_addresses(config, problems)
+    if not _LANGUAGE.match(config.site.language):
+        problems.append(f"'site.language' must be a language code such as 'en' or 'cy', "
+                        f"not {config.site.language!r}")
     for option_name in ("mapping", "wards"):
         relative = getattr(config.data, option_name)
         if relative and not config.path(relative).exists():
@@ -345,6 +362,49 @@ def _check(config: Config, problems: list[str]) -> None:
         problems.append(f"'data.boundary': file {config.data.boundary} does not exist")
     if not config.path(config.data.export_dir).is_dir():
         problems.append(f"'data.export_dir': folder {config.data.export_dir} does not exist")
+
+
+# Web addresses in the configuration: (option, whether a path on this site will do).
+_ADDRESSES = (("council.website", True), ("council.report_url", True),
+              ("site.url", False), ("tiles.privacy_url", True))
+# URL templates the register fills with values from the export, and their placeholders.
+_URL_TEMPLATES = (("register.property_history_url", ("uprn", "postcode", "reference")),
+                  ("register.application_url", ("permission_reference",)))
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# What makes an SVG file a program rather than a picture when it is opened on its own.
+_SVG_ACTIVE = re.compile(r"<\s*script|<\s*foreignObject|\son[a-z]+\s*=|javascript:", re.I)
+
+
+def _option(config: Config, dotted: str) -> Any:
+    section, name = dotted.split(".")
+    return getattr(getattr(config, section), name)
+
+
+def _check_addresses(config: Config, problems: list[str]) -> None:
+    """Every address the site links to or loads from is checked here, once: only
+    https: and http: (or, where it makes sense, a path on this site). A good one is
+    kept as a browser would send it (spaces written %20)."""
+    for name, relative in _ADDRESSES:
+        value = _option(config, name)
+        address = web_address(value, relative=relative) if value else value
+        if address is None:
+            what = "an https: or http: address" + (", or a path on this site"
+                                                   if relative else "")
+            problems.append(f"'{name}' must be {what}, not {value!r}")
+        else:
+            section, option = name.split(".")
+            setattr(getattr(config, section), option, address)
+    for name, allowed in _URL_TEMPLATES:
+        value = _option(config, name)
+        problem = url_template_problem(value, allowed) if value else None
+        if problem:
+            problems.append(f"'{name}' cannot be used: {problem}")
+    try:
+        tile_source(config.tiles.url)
+    except ValueError as exc:
+        problems.append(f"'tiles.url' cannot be used: {exc}")
+    _, attribution_problems = attribution_html(config.tiles.attribution)
+    problems.extend(f"'tiles.attribution': {p}" for p in attribution_problems)
 
 
 def load_config(path: Path) -> Config:

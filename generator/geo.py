@@ -112,6 +112,19 @@ def _read_geojson(path: Path) -> dict:
     return data
 
 
+def load_shapes(path: Path) -> list[BaseGeometry]:
+    """The shapes of a GeoJSON file's features (an overlay layer), without anything
+    else the file holds."""
+    shapes = []
+    for i, feature in enumerate(_read_geojson(path).get("features", []), start=1):
+        try:
+            shapes.append(shape(feature["geometry"]))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise GeographyError(f"{path.name}: feature {i} has no usable geometry "
+                                 f"({exc})") from None
+    return shapes
+
+
 def load_wards(path: Path, code_property: str, name_property: str,
                boundary_path: Path | None = None) -> WardMap:
     data = _read_geojson(path)

@@ -37,6 +37,7 @@ from .model import (
 from .problems import Problems
 from .read import Table
 from .suggest import closest, did_you_mean
+from .untrusted import web_address
 
 
 class FieldKind(StrEnum):
@@ -45,6 +46,7 @@ class FieldKind(StrEnum):
     NUMBER = "number"
     CODE = "code"
     SENSITIVE = "sensitive"  # personal data: never echoed into a report
+    URL = "url"  # a link on the site: https: or http: only (untrusted.web_address)
 
 
 # Canonical fields a mapping may name, per file, and what kind of value each holds.
@@ -78,7 +80,7 @@ NOTICE_FIELDS: dict[str, FieldKind] = {
     "quashed": FieldKind.DATE, "entered_on_register": FieldKind.DATE,
     "related_notice": FieldKind.TEXT, "permission_reference": FieldKind.TEXT,
     "breach_summary": FieldKind.TEXT, "requirements": FieldKind.TEXT,
-    "stop_activity": FieldKind.TEXT, "document_url": FieldKind.TEXT,
+    "stop_activity": FieldKind.TEXT, "document_url": FieldKind.URL,
     **LOCATION_FIELDS, **PEOPLE_FIELDS,
 }
 FILE_FIELDS = {"cases": CASE_FIELDS, "notices": NOTICE_FIELDS}
@@ -376,6 +378,17 @@ class RowMapper:
                     return None
                 return parsed
             return number
+        if kind is FieldKind.URL:
+            def url(value: str, row_number: int) -> str | None:
+                address = web_address(value)
+                if address is None:
+                    # A warning, not an error: the entry is still published, without
+                    # the link (a 'javascript:' address would run in the reader's page).
+                    problems.warning(file, row_number, header, value, "unsafe-url",
+                                     "not an https: or http: web address, so the "
+                                     "register entry leaves this link out")
+                return address
+            return url
         known: dict[str, Any] = {}  # a column of codes holds a handful of values
 
         def code(value: str, row_number: int) -> Any:

@@ -25,6 +25,7 @@ from typing import Any
 
 import jinja2
 import jinja2.sandbox
+from markupsafe import Markup, escape
 from mkdocs.config import config_options
 from mkdocs.config.base import Config as MkDocsConfigBase
 from mkdocs.config.defaults import MkDocsConfig
@@ -34,11 +35,13 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_timestamp
 
+from . import csp
 from .config import Config
 from .content_checks import Finding, check_page
 from .leakscan import BLOCK  # pages are written as many at a time as it searches
 from .pages.common import FastPage, GeneratedSite
 from .problems import Problem, Problems, Severity
+from .untrusted import markdown_text
 
 log = logging.getLogger("mkdocs.plugins.enforcement")
 
@@ -111,7 +114,10 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
             base = Path(config.config_file_path or ".").parent
             self.prepared = _preview_data(base / self.config.config_file)
         ours = self.prepared.config
-        config.site_name = ours.site_name
+        # Material writes the site name into its pages unescaped (MkDocs' theme
+        # templates do not autoescape); as Markup it is escaped once, here, and
+        # Material's own `| e` leaves it as it is.
+        config.site_name = Markup(escape(ours.site_name))
         if ours.site.url:
             config.site_url = ours.site.url
         config.theme["language"] = ours.site.language
@@ -185,6 +191,24 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         if self._broken:
             raise PluginError("pages in site_src/ need fixing:\n" + "\n".join(
                 f"  - {finding}" for finding in self._broken))
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        return self._with_policy(output, page.file.src_uri)
+
+    def on_post_template(self, output_content: str, template_name: str,
+                         config: MkDocsConfig) -> str:
+        if not template_name.endswith(".html"):  # sitemap.xml
+            return output_content
+        return self._with_policy(output_content, template_name)
+
+    def _with_policy(self, page: str, name: str) -> str:
+        """The page with its Content-Security-Policy (csp.py) filled in."""
+        assert self.prepared is not None
+        try:
+            return csp.with_policy(page, csp.tile_source(self.prepared.config.tiles.url),
+                                   preview=self.previewing)
+        except ValueError as exc:
+            raise PluginError(f"{name}: {exc}") from None
 
     def on_build_error(self, error: Exception) -> None:
         if not self.previewing:
@@ -371,8 +395,17 @@ def _rewrite_sitemap(site_dir: Path, site_url: str, urls: dict[str, list[str]]) 
         gz.write(text.encode("utf-8"))
 
 
+def _as_text(value: Any) -> Any:
+    """What a comms page's `{{ ... }}` writes: values from the configuration and the
+    export are text, escaped for Markdown and HTML (the page is Markdown), so that a
+    council name cannot become a link, a heading or a tag. Ready-made HTML blocks
+    (`latest_notices`) are Markup and go in as they are."""
+    return value if isinstance(value, Markup) else markdown_text(value)
+
+
 _SANDBOX = jinja2.sandbox.SandboxedEnvironment(undefined=jinja2.StrictUndefined,
-                                               autoescape=False, keep_trailing_newline=True)
+                                               autoescape=False, keep_trailing_newline=True,
+                                               finalize=_as_text)
 
 
 def render_page_template(markdown: str, page_path: str, context: dict[str, Any],

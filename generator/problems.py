@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from .untrusted import spreadsheet_cell
+
 
 class Severity(StrEnum):
     ERROR = "error"  # the row is rejected
@@ -96,8 +98,10 @@ class Problems:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["file", "row", "column", "value", "kind", "severity", "message"])
         for p in self.sorted():
-            writer.writerow([p.file, p.row or "", p.column, p.value, p.kind, p.severity,
-                             p.message])
+            # Staff open this file in a spreadsheet: the values and messages quote the
+            # export, so a cell that would be a formula is made text.
+            writer.writerow([spreadsheet_cell(str(cell)) for cell in (
+                p.file, p.row or "", p.column, p.value, p.kind, p.severity, p.message)])
         return out.getvalue()
 
     def write_csv(self, path: Path) -> None:

@@ -13,6 +13,8 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .untrusted import spreadsheet_cell
+
 if TYPE_CHECKING:
     from .pipeline import Build
 
@@ -74,10 +76,12 @@ def audit_markdown(data: dict[str, Any]) -> str:
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> str:
+    """A report CSV; references come from the export, so a cell that a spreadsheet
+    would run as a formula is made text."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    for row in (header, *rows):
+        writer.writerow([spreadsheet_cell(str(cell)) for cell in row])
     return out.getvalue()
 
 

@@ -6,15 +6,19 @@ import contextlib
 import csv
 import io
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
 
 from generator.cli import main
 from generator.sample import write_sample
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_GEO = REPO.parent / "shared" / "geo" / "trafford"
@@ -126,6 +130,28 @@ def make_project(root: Path, export: Path | None = None, copy_pages: bool = Fals
     return project
 
 
+# Debian's chromium, driven by Playwright (tests/test_browser.py, test_hostile_input.py).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the session's browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` to install Debian's chromium")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                              args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
 @pytest.fixture(scope="session")
 def small_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated export, small enough for fast end-to-end builds."""
@@ -179,3 +205,21 @@ def set_cell(path: Path, row_index: int, column: str, value: str) -> None:
     rows = read_rows(path)
     rows[row_index][rows[0].index(column)] = value
     write_rows(path, rows)
+
+
+def entry_paths(site: Path) -> dict[str, str]:
+    """Each published notice's reference -> the URL path of its entry page, read from the
+    pages themselves (the build gives clashing references suffixed addresses)."""
+    import html
+    import re
+
+    from generator.model import NoticeType
+
+    labels = sorted((t.label for t in NoticeType), key=len, reverse=True)
+    caption = re.compile(r"<caption>(.*?): what the register records</caption>", re.S)
+    paths = {}
+    for page in sorted((site / "register" / "entries").glob("*/index.html")):
+        text = html.unescape(caption.search(page.read_text(encoding="utf-8")).group(1))
+        label = next(label for label in labels if text.startswith(label + " "))
+        paths[text[len(label) + 1:]] = f"/register/entries/{page.parent.name}/"
+    return paths

@@ -10,6 +10,9 @@ third-party requests and no axe-core violations (WCAG 2.2 AA); a screenshot of e
 written to reports/screenshots/. Then the interactive parts: filter, sort, search,
 maps, and the keyboard.
 
+Every visit also fails on any Content Security Policy violation the page reports and on
+any dialog (a script that should not have run).
+
 The checks are plain functions (`axe_violations`, `third_party_requests`, and
 `broken_links` from test_html_valid), and the last test proves each of them fails on a
 broken copy of the site.
@@ -34,7 +37,7 @@ from urllib.parse import urlsplit
 
 import axe_playwright_python
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from conftest import REPO
 from test_html_valid import (
@@ -49,11 +52,6 @@ from test_html_valid import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 WIDTHS = (390, 1280)
 HEIGHT = 900
 SCREENSHOTS = REPO / "reports" / "screenshots"
@@ -146,15 +144,34 @@ class Visit:
     tiles_served: int = 0
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
+    policy_violations: list[str] = field(default_factory=list)  # Content Security Policy
+    dialogs: list[str] = field(default_factory=list)  # alert(), confirm(), prompt()
+
+
+# Every Content Security Policy violation a page reports, sent to the test as it happens
+# (so none is lost when the page navigates). Playwright's binding and this script are
+# added by the browser itself, outside the page's policy.
+REPORT_VIOLATIONS = """document.addEventListener('securitypolicyviolation', function (e) {
+  window.reportPolicyViolation(e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline')
+                               + ' in ' + e.sourceFile + ':' + e.lineNumber
+                               + (e.sample ? ' (' + e.sample + ')' : ''));
+});"""
 
 
 @contextmanager
-def visit(browser: Browser, url: str, width: int, tiles: re.Pattern[str]) -> Iterator[Visit]:
-    """Open `url` in a fresh browser context `width` px wide, every request routed."""
+def visit(browser: Browser, url: str, width: int, tiles: re.Pattern[str],
+          expect_violations: bool = False, wait_until: str = "networkidle"
+          ) -> Iterator[Visit]:
+    """Open `url` in a fresh browser context `width` px wide, every request routed. The
+    visit fails on any Content Security Policy violation and any dialog (a script that
+    ran), unless `expect_violations` (the test that proves the checks can fail)."""
     context = browser.new_context(viewport={"width": width, "height": HEIGHT},
                                   service_workers="block")
     page = context.new_page()
     seen = Visit(page)
+    context.expose_binding("reportPolicyViolation",
+                           lambda _source, text: seen.policy_violations.append(text))
+    context.add_init_script(REPORT_VIOLATIONS)
 
     def route(route: Any) -> None:
         requested = route.request.url
@@ -172,14 +189,25 @@ def visit(browser: Browser, url: str, width: int, tiles: re.Pattern[str]) -> Ite
         if message.type == "error":
             seen.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
 
+    def dialog(shown: Any) -> None:
+        seen.dialogs.append(f"{shown.type}: {shown.message}")
+        shown.dismiss()
+
     context.route("**/*", route)
     page.on("console", console)
     page.on("pageerror", lambda error: seen.page_errors.append(str(error)))
+    page.on("dialog", dialog)
     try:
-        page.goto(url, wait_until="networkidle")
+        page.goto(url, wait_until=wait_until)  # type: ignore[arg-type]
         yield seen
+        page.evaluate("0")  # every report sent before this has been received
     finally:
         context.close()
+    if not expect_violations:
+        assert not seen.policy_violations, (
+            f"{url}: Content Security Policy violations:\n  "
+            + "\n  ".join(seen.policy_violations))
+        assert not seen.dialogs, f"{url}: a script showed dialogs: {seen.dialogs}"
 
 
 # ---- Fixtures (one server, one browser) ---------------------------------------------------
@@ -204,17 +232,6 @@ def pages(target: SiteUnderTest) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def tiles(target: SiteUnderTest) -> re.Pattern[str]:
     return tile_host_pattern(target.tile_url)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser` to install Debian's chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def settle(seen: Visit, name: str) -> None:
@@ -337,8 +354,10 @@ def test_search_page_splits_words_as_the_register_index_does(
 def _search(seen: Visit, query: str) -> str:
     seen.page.fill("#site-search-q", query)
     seen.page.press("#site-search-q", "Enter")
+    # Functions, not expressions: Playwright evals an expression, which the pages'
+    # Content Security Policy forbids.
     seen.page.wait_for_function(
-        "document.getElementById('search-status').textContent.indexOf('match') >= 0")
+        "() => document.getElementById('search-status').textContent.indexOf('match') >= 0")
     return seen.page.inner_text("#search-status")
 
 
@@ -357,7 +376,7 @@ def test_search_finds_pages_and_pages_through_register_entries(
         assert total > 20 and links.count() == 20
         page.click("#register-results .search-more")
         page.wait_for_function(
-            "document.querySelectorAll('#register-results li').length > 20")
+            "() => document.querySelectorAll('#register-results li').length > 20")
         assert links.count() == min(total, 40)
         focused = page.evaluate("document.activeElement.getAttribute('href')")
         assert focused == links.nth(20).get_attribute("href"), "focus moves to the new ones"
@@ -457,28 +476,49 @@ def _link_or_copy(source: str, destination: str) -> None:
 
 BREAKAGE = ('<img src="data:image/png;base64,{png}">'
             '<script src="https://cdn.example.com/x.js"></script>'
+            '<script>alert("an inline script ran")</script>'
             '<p><a href="../no-such-page/">A page that does not exist</a></p>')
+POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>')
 
 
 def test_the_gate_catches_a_broken_page(
         browser: Browser, target: SiteUnderTest, tiles: re.Pattern[str], tmp_path: Path) -> None:
+    """A page with an image without alt text, a script from another host, an inline
+    script and a broken link; and a copy of it without its Content Security Policy,
+    where the scripts get through (a policy lost from a page)."""
     site = tmp_path / "site"
     shutil.copytree(target.site, site, copy_function=_link_or_copy)
-    faq = site / "faq" / "index.html"
-    html = faq.read_text()
-    assert "</article>" in html
-    faq.unlink()  # it may be a hard link to the real page
-    faq.write_text(html.replace(
-        "</article>",
-        BREAKAGE.format(png=base64.b64encode(BLANK_PNG).decode()) + "</article>", 1))
+    broken = {}
+    for name, keep_policy in (("faq", True), ("glossary", False)):
+        path = site / name / "index.html"
+        html = path.read_text()
+        assert "</article>" in html and POLICY.search(html)
+        path.unlink()  # it may be a hard link to the real page
+        if not keep_policy:
+            html = POLICY.sub("", html)
+        path.write_text(html.replace(
+            "</article>",
+            BREAKAGE.format(png=base64.b64encode(BLANK_PNG).decode()) + "</article>", 1))
+        broken[name] = path
 
-    with serve(site) as url, visit(browser, url + "/faq/", 1280, tiles) as seen:
-        violations = axe_violations(seen.page)
+    with serve(site) as url:
+        with visit(browser, url + "/faq/", 1280, tiles, expect_violations=True) as seen:
+            violations = axe_violations(seen.page)
+        with visit(browser, url + "/glossary/", 1280, tiles,
+                   expect_violations=True) as unprotected:
+            pass
     assert "image-alt" in {v["id"] for v in violations}, format_violations(violations)
-    assert third_party_requests(seen.requested, tiles) == ["https://cdn.example.com/x.js"]
-    links = broken_links(site, pages=[faq])
+    blocked = "\n".join(seen.policy_violations)
+    assert "script-src-elem blocked https://cdn.example.com/x.js" in blocked, blocked
+    assert "script-src-elem blocked inline" in blocked, blocked
+    assert seen.dialogs == [] and third_party_requests(seen.requested, tiles) == []
+    assert unprotected.policy_violations == []
+    assert unprotected.dialogs == ["alert: an inline script ran"]
+    assert third_party_requests(unprotected.requested, tiles) == [
+        "https://cdn.example.com/x.js"]
+    links = broken_links(site, pages=[broken["faq"]])
     assert any("no-such-page" in p and p.startswith("faq/index.html:") for p in links), links
-    errors, _ = nu_errors([faq], site)
+    errors, _ = nu_errors([broken["faq"]], site)
     assert any("alt" in e.message for e in errors), errors
 
 

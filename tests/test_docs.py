@@ -19,6 +19,14 @@ def test_every_option_has_a_description():
         assert len(doc) > 10, name
 
 
+def test_publishing_guide_gives_the_content_security_policy_header_the_code_writes():
+    from generator.csp import header_policy, tile_source
+
+    guide = (REPO / "docs" / "publishing.md").read_text()
+    header = header_policy(tile_source("https://tile.openstreetmap.org/{z}/{x}/{y}.png"))
+    assert f"\nContent-Security-Policy: {header}\n" in guide
+
+
 def test_mapping_guide_names_every_canonical_field():
     guide = (REPO / "docs" / "mapping.md").read_text()
     for field in {*CASE_FIELDS, *NOTICE_FIELDS}:

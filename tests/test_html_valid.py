@@ -20,8 +20,7 @@ from urllib.parse import unquote, urlencode, urljoin, urlsplit
 import pytest
 import yaml
 
-from conftest import REPO
-from generator.pages.common import slugify
+from conftest import REPO, entry_paths
 
 # ---- The site under test ------------------------------------------------------------
 
@@ -81,7 +80,7 @@ def sample_entry(site: Path) -> tuple[str, str]:
     entries = json.loads((site / "downloads" / "register.json").read_text())["entries"]
     assert entries, f"the register in {site} is empty"
     entry = next((e for e in entries if e.get("point")), entries[0])
-    path = f"/register/entries/{slugify(entry['reference'])}/"
+    path = entry_paths(site)[entry["reference"]]
     assert page_file(site, path).is_file(), f"no page {path} for {entry['reference']}"
     return entry["reference"], path
 

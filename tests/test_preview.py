@@ -43,7 +43,8 @@ def test_a_rebuild_shows_the_edit_and_reuses_unchanged_entry_pages(tmp_path: Pat
     assert not (out / KeptFastPages.HIDDEN).exists()
     marker.unlink()
     fresh = tmp_path / "fresh"
-    render_site(prepared, mkdocs_yml, fresh)
+    # Previewing too: a preview's pages allow MkDocs' live-reload script (csp.py).
+    render_site(prepared, mkdocs_yml, fresh, preview=True)
     assert _tree(out) == _tree(fresh)
     marker.write_text("left by the second build")
 

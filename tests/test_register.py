@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import json
 import xml.etree.ElementTree as ET
 from collections import defaultdict
@@ -125,11 +126,11 @@ def test_home_page_links_to_the_slug_the_register_gave_the_entry():
                for reference in ("ENF/21/7", "ENF-21-7")]
     data = PublicData(dt.date(2026, 2, 1), notices, [], [], [], Sensitive(), Audit())
     published = assign_slugs(notices)
-    table = _latest_notices(data, published)
+    table = html.unescape(_latest_notices(data, published))
     slugs = {e.notice.reference: e.slug for e in published}
     assert len(set(slugs.values())) == 2
     for reference, slug in slugs.items():
-        assert f"{reference}](register/entries/{slug}/)" in table
+        assert f'<a href="register/entries/{slug}/">Enforcement notice {reference}</a>' in table
 
 
 @pytest.mark.parametrize("items", [[], [{"a": 1}], [{"a": "é"}, {"b": [1, 2]}]])

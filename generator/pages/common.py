@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
-import re
 from dataclasses import dataclass, field
 from functools import cache
 
 import jinja2
+
+from ..untrusted import markdown_text
 
 
 @dataclass(frozen=True)
@@ -38,9 +40,11 @@ class GeneratedSite:
 
     def add_page(self, path: str, title: str, body: str, description: str = "",
                  extra: dict[str, object] | None = None) -> None:
-        meta: dict[str, object] = {"title": title}
+        # Material writes the title and description into the page unescaped (MkDocs'
+        # theme templates do not autoescape), and a description can name the council.
+        meta: dict[str, object] = {"title": html.escape(title)}
         if description:
-            meta["description"] = description
+            meta["description"] = html.escape(description)
         meta.update(extra or {})
         self.pages[path] = front_matter(meta) + body + "\n"
 
@@ -74,18 +78,12 @@ def templates() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["longdate"] = longdate
+    env.filters["markdown_text"] = markdown_text
     return env
 
 
 def render(template: str, **context: object) -> str:
     return templates().get_template(template).render(**context)
-
-
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def slugify(text: str) -> str:
-    return _NOT_SLUG.sub("-", text.lower()).strip("-") or "entry"
 
 
 def relative_root(path: str) -> str:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from markupsafe import escape
+from markupsafe import Markup
 
 from ..anonymise import PublicData
 from ..config import Config
 from ..plugin import PageTemplateError
 from ..stats import FIGURES, Statistics
-from .common import longdate
+from .common import longdate, render
 from .register import Entry
 
 LATEST = 5
@@ -33,18 +33,15 @@ def _stat_function(stats: Statistics, threshold: int) -> Any:
     return stat
 
 
-def _latest_notices(public: PublicData, published: list[Entry]) -> str:
-    """A Markdown table of the latest entries, escaped: addresses come from the export."""
-    if not public.register:
-        return "There are no entries on the register yet."
+def _latest_notices(public: PublicData, published: list[Entry]) -> Markup:
+    """An HTML table of the latest entries. It is Markup, so the comms pages' templates
+    put it in as it is; every value from the export in it is escaped for HTML and for
+    Markdown (templates/latest_notices.html)."""
     slugs = {e.notice.reference: e.slug for e in published}  # the pages' own addresses
-    rows = ["| Date served | Notice | Address |", "| --- | --- | --- |"]
-    for n in public.register[:LATEST]:
-        address = str(escape(n.address or "Address not recorded")).replace("|", "&#124;")
-        reference = str(escape(n.reference)).replace("|", "&#124;")
-        rows.append(f"| {longdate(n.event_date)} | [{n.notice_type.label} {reference}]"
-                    f"(register/entries/{slugs[n.reference]}/) | {address} |")
-    return "\n".join(rows)
+    rows = [(longdate(n.event_date), f"{n.notice_type.label} {n.reference}",
+             f"register/entries/{slugs[n.reference]}/", n.address or "Address not recorded")
+            for n in public.register[:LATEST]]
+    return Markup(render("latest_notices.html", rows=rows).strip())
 
 
 def page_context(public: PublicData, stats: Statistics, config: Config,

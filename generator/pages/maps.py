@@ -6,21 +6,33 @@ random element ids are replaced with stable ones so builds are byte-identical. T
 register map ships its points as one data array (FastMarkerCluster), not one marker
 object per point. Non-register cases never become points: the case map is counts per
 ward, suppressed exactly as in the statistics.
+
+No text from the input passes through folium: branca renders each map element's output
+again as a Jinja template, so a '{{' in a ward name or a reference would be run as
+Python at build time. Boundary and overlay files reach it as shapes only (numbers), the
+entries' and wards' text travels in JSON this module writes itself, read by the
+scripts below, and the configuration's names are HTML with their braces written as
+character references.
 """
 
 from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from typing import Any
 
 import folium
 from branca.element import Figure
 from folium.plugins import FastMarkerCluster
+from markupsafe import escape
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
 
 from ..config import Config
-from ..geo import WardMap
+from ..geo import WardMap, load_shapes
 from ..model import NoticeType
 from ..stats import Statistics
+from ..untrusted import attribution_html
 from .common import GeneratedSite, relative_root, render
 from .register import Entry
 
@@ -37,17 +49,55 @@ TYPE_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8B6A00", "#56428F"
 TYPES = list(NoticeType)
 INLINE_LIST_LIMIT = 500  # entries listed under the register map itself
 
+# A point is [latitude, longitude, n]; entry n of window.ENFORCEMENT_ENTRIES is [type,
+# slug, reference]. The popup is a link built as text.
 MARKER_CALLBACK = """function (row) {
     var types = window.ENFORCEMENT_TYPES;
+    var entry = window.ENFORCEMENT_ENTRIES[row[2]];
     var marker = L.circleMarker(new L.LatLng(row[0], row[1]), {
-        radius: 7, weight: 2, color: '#ffffff', fillColor: types[row[2]][1], fillOpacity: 0.95
+        radius: 7, weight: 2, color: '#ffffff', fillColor: types[entry[0]][1], fillOpacity: 0.95
     });
     var link = document.createElement('a');
-    link.href = window.ENFORCEMENT_ROOT + 'register/entries/' + row[3] + '/';
-    link.textContent = types[row[2]][0] + ' ' + row[4];
+    link.href = window.ENFORCEMENT_ROOT + 'register/entries/' + entry[1] + '/';
+    link.textContent = types[entry[0]][0] + ' ' + entry[2];
     marker.bindPopup(link);
     return marker;
 }"""
+
+# Each ward shape's tooltip: its name and count from window.ENFORCEMENT_WARDS, by the
+# shape's `ward` number, built as text (folium's own tooltip writes them as HTML).
+WARD_TOOLTIPS = """(function (layer, wards) {
+    layer.eachLayer(function (shape) {
+        var ward = wards[shape.feature.properties.ward];
+        shape.bindTooltip(function () {
+            var table = document.createElement('table');
+            [['Ward', ward[0]], ['Cases', ward[1]]].forEach(function (pair) {
+                var row = table.insertRow();
+                var label = document.createElement('th');
+                label.textContent = pair[0];
+                row.appendChild(label);
+                row.insertCell().textContent = pair[1];
+            });
+            return table;
+        }, {sticky: true});
+    });
+})(%s, window.ENFORCEMENT_WARDS);
+"""
+
+
+def _shapes(geometries: list[BaseGeometry],
+            properties: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A FeatureCollection of the shapes alone (their coordinates are numbers), with
+    properties this module chose."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": mapping(g), "properties": p}
+        for g, p in zip(geometries, properties or [{}] * len(geometries), strict=True)]}
+
+
+def _name(text: str) -> str:
+    """A name from the configuration as Leaflet's layer switcher shows it: HTML, with
+    the braces Jinja would read written as character references."""
+    return str(escape(text)).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _stable_ids(element: folium.Element, prefix: str) -> None:
@@ -73,12 +123,23 @@ def _stable_ids(element: folium.Element, prefix: str) -> None:
     rekey(element)
 
 
+# Leaflet writes layer names (in the layer switcher), tooltips and the attribution into
+# the page as HTML: names and values from the configuration and the boundary file are
+# escaped before they reach folium, and the attribution is rebuilt from its text and
+# links (untrusted.attribution_html).
+
+
+def _attribution(config: Config) -> str:
+    safe = attribution_html(config.tiles.attribution)[0]
+    return safe.replace("{", "&#123;").replace("}", "&#125;")
+
+
 def _new_map(config: Config, wards: WardMap, map_id: str) -> folium.Map:
     minx, miny, maxx, maxy = wards.boundary.bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=12,
                    tiles=None, control_scale=True)
-    folium.TileLayer(tiles=config.tiles.url, attr=config.tiles.attribution,
-                     name=config.tiles.name, max_zoom=19).add_to(m)
+    folium.TileLayer(tiles=config.tiles.url, attr=_attribution(config),
+                     name=_name(config.tiles.name), max_zoom=19).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
 
@@ -100,7 +161,7 @@ def _assets(root: str, cluster: bool) -> dict[str, object]:
 
 def _ward_outlines(wards: WardMap) -> folium.GeoJson:
     return folium.GeoJson(
-        wards.geojson, name="Ward boundaries",
+        _shapes(wards.geometries), name="Ward boundaries",
         style_function=lambda _: {"color": "#333333", "weight": 1, "fillOpacity": 0},
     )
 
@@ -108,10 +169,10 @@ def _ward_outlines(wards: WardMap) -> folium.GeoJson:
 def _overlays(m: folium.Map, config: Config) -> None:
     """The configured extra layers (conservation areas, article 4 areas...)."""
     for overlay in config.maps.overlays:
-        data = json.loads(config.path(overlay.file).read_text(encoding="utf-8"))
+        data = _shapes(load_shapes(config.path(overlay.file)))
         colour = overlay.colour
         folium.GeoJson(
-            data, name=overlay.name, show=overlay.shown,
+            data, name=_name(overlay.name), show=overlay.shown,
             style_function=lambda _, c=colour: {"color": c, "weight": 2,
                                                 "fillOpacity": 0.1, "dashArray": "4 4"},
         ).add_to(m)
@@ -125,15 +186,16 @@ def register_map(site: GeneratedSite, entries: list[Entry], config: Config,
     located = [e for e in entries if e.notice.latitude is not None]
     m = _new_map(config, wards, "register_map")
     _ward_outlines(wards).add_to(m)
-    data = [[e.notice.latitude, e.notice.longitude, TYPES.index(e.notice.notice_type),
-             e.slug, e.notice.reference] for e in located]
+    data = [[e.notice.latitude, e.notice.longitude, i] for i, e in enumerate(located)]
     _overlays(m, config)
     FastMarkerCluster(data, callback=MARKER_CALLBACK, name="Register entries").add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     map_id, script = _script(m, "register_map_")
     types = [[t.label, TYPE_COLOURS[i]] for i, t in enumerate(TYPES)]
+    shown = [[TYPES.index(e.notice.notice_type), e.slug, e.notice.reference] for e in located]
     preamble = (f"window.ENFORCEMENT_TYPES = {json.dumps(types)};\n"
-                f"window.ENFORCEMENT_ROOT = {json.dumps(root)};\n")
+                f"window.ENFORCEMENT_ROOT = {json.dumps(root)};\n"
+                f"window.ENFORCEMENT_ENTRIES = {json.dumps(shown, ensure_ascii=False)};\n")
     site.add_file("maps/register-map.js", preamble + script)
     present = sorted({e.notice.notice_type for e in located}, key=TYPES.index)
     body = render("register_map.html", map_id=map_id, entries=entries,
@@ -160,26 +222,25 @@ def case_map(site: GeneratedSite, stats: Statistics, config: Config, wards: Ward
     counts = {code: stats.ward_counts.get(code, {}).get("total") for code in ward_names}
     known = [c for c in counts.values() if c is not None]
     maximum = max(known) if known else 0
-    features = []
-    for feature, ward in zip(wards.geojson["features"], wards.wards, strict=True):
+    properties, tooltips = [], []
+    for number, ward in enumerate(wards.wards):
         count = counts.get(ward.code)
         shown = "fewer than " + str(config.privacy.suppression_threshold) \
             if count is None else str(count)
-        features.append({"type": "Feature", "geometry": feature["geometry"],
-                         "properties": {"name": ward.name, "cases": shown,
-                                        "fill": _fill(count, maximum)}})
+        properties.append({"ward": number, "fill": _fill(count, maximum)})
+        tooltips.append([ward.name, shown])
     m = _new_map(config, wards, "case_map")
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features}, name="Cases by ward",
+    layer = folium.GeoJson(
+        _shapes(wards.geometries, properties), name="Cases by ward",
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#333333",
                                   "weight": 1, "fillOpacity": 0.7},
-        tooltip=folium.GeoJsonTooltip(fields=["name", "cases"], aliases=["Ward", "Cases"]),
     ).add_to(m)
     if config.maps.overlays:
         _overlays(m, config)
         folium.LayerControl(collapsed=False).add_to(m)
     map_id, script = _script(m, "case_map_")
-    site.add_file("maps/case-map.js", script)
+    preamble = f"window.ENFORCEMENT_WARDS = {json.dumps(tooltips, ensure_ascii=False)};\n"
+    site.add_file("maps/case-map.js", preamble + script + WARD_TOOLTIPS % layer.get_name())
     period = stats.ward_period or "the latest complete quarter"
     rows = [(ward_names[code], counts[code])
             for code in sorted(ward_names, key=lambda c: ward_names[c])]
@@ -193,6 +254,6 @@ def case_map(site: GeneratedSite, stats: Statistics, config: Config, wards: Ward
 
 def locator_settings(site: GeneratedSite, config: Config) -> None:
     """Tile settings for the small map on each register entry (theme/assets/locator.js)."""
-    settings = {"url": config.tiles.url, "attribution": config.tiles.attribution}
+    settings = {"url": config.tiles.url, "attribution": _attribution(config)}
     site.add_file("assets/map-settings.js",
                   f"window.ENFORCEMENT_TILES = {json.dumps(settings)};\n")

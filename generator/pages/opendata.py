@@ -12,16 +12,22 @@ import datetime as dt
 import io
 import json
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 from ..anonymise import PublicNotice
 from ..config import Config
+from ..untrusted import spreadsheet_cell, xml_text
 from .common import GeneratedSite
 from .register import Entry
 
 LICENCE = ("Contains public sector information licensed under the Open Government "
            "Licence v3.0.")
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+# Said in datapackage.json and on the open data page (site_src/open-data.md).
+SPREADSHEET_SAFETY = ("In the CSV files, a text value that starts with =, +, -, @, a tab, "
+                      "a carriage return or a NUL character has an apostrophe (') put "
+                      "before it, so that a spreadsheet shows it as text and never runs "
+                      "it as a formula. The JSON and GeoJSON files hold every value "
+                      "exactly.")
 
 # (field name, description, Frictionless type)
 FIELDS: list[tuple[str, str, str]] = [
@@ -91,7 +97,8 @@ def _csv(records: list[dict[str, str]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=[f for f, _, _ in FIELDS], lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows({name: spreadsheet_cell(value) for name, value in rec.items()}
+                     for rec in records)
     return out.getvalue()
 
 
@@ -121,13 +128,15 @@ def _datapackage(config: Config, export_date: dt.date) -> str:
         "name": "planning-enforcement-register",
         "title": f"{config.council.name}: planning enforcement register",
         "description": "Notices on the statutory planning enforcement register (s.188 "
-                       "Town and Country Planning Act 1990). " + LICENCE,
+                       "Town and Country Planning Act 1990). " + LICENCE + " "
+                       + SPREADSHEET_SAFETY,
         "licenses": [{"name": "OGL-UK-3.0", "path": LICENCE_URL,
                       "title": "Open Government Licence v3.0"}],
         "created": f"{export_date.isoformat()}T00:00:00Z",
         "resources": [{
             "name": "register", "path": "register.csv", "format": "csv",
             "mediatype": "text/csv", "encoding": "utf-8",
+            "description": SPREADSHEET_SAFETY,
             "schema": {"fields": [{"name": name, "description": doc, "type": kind}
                                   for name, doc, kind in FIELDS],
                        "primaryKey": ["reference"]},
@@ -148,18 +157,18 @@ def _feed(entries: list[Entry], config: Config, export_date: dt.date) -> str:
         link = f"{base}register/entries/{e.slug}/"
         items.append(
             "<entry>"
-            f"<title>{xml_escape(n.notice_type.label)} {xml_escape(n.reference)}: "
-            f"{xml_escape(n.address or 'address not recorded')}</title>"
-            f'<link href="{xml_escape(link)}"/><id>{xml_escape(link)}</id>'
+            f"<title>{xml_text(n.notice_type.label)} {xml_text(n.reference)}: "
+            f"{xml_text(n.address or 'address not recorded')}</title>"
+            f'<link href="{xml_text(link)}"/><id>{xml_text(link)}</id>'
             f"<updated>{updated.isoformat()}T00:00:00Z</updated>"
-            f"<summary>{xml_escape(n.status)}</summary></entry>")
+            f"<summary>{xml_text(n.status)}</summary></entry>")
     return ('<?xml version="1.0" encoding="utf-8"?>\n'
             '<feed xmlns="http://www.w3.org/2005/Atom">'
-            f"<title>{xml_escape(config.council.name)}: enforcement register</title>"
-            f'<link href="{xml_escape(base)}register/"/>'
-            f"<id>{xml_escape(base)}register/feed.xml</id>"
+            f"<title>{xml_text(config.council.name)}: enforcement register</title>"
+            f'<link href="{xml_text(base)}register/"/>'
+            f"<id>{xml_text(base)}register/feed.xml</id>"
             f"<updated>{export_date.isoformat()}T00:00:00Z</updated>"
-            f"<rights>{xml_escape(LICENCE)}</rights>"
+            f"<rights>{xml_text(LICENCE)}</rights>"
             + "".join(items) + "</feed>\n")
 
 

@@ -19,6 +19,7 @@ from ..anonymise import PublicData, PublicNotice
 from ..config import Config
 from ..model import APPEAL_OUTCOME_LABELS, NoticeType
 from ..problems import Problems
+from ..untrusted import fill_url_template
 from .common import GeneratedSite, longdate, render
 from .register_search import SearchEntry, register_search_index
 from .slugs import page_name, unique_slugs
@@ -133,17 +134,19 @@ def prescribed_fields(entry: Entry, config: Config, ward_names: dict[str, str],
 
 
 def _links(n: PublicNotice, config: Config) -> list[tuple[str, str]]:
+    """The entry's links. The notice's own address was checked when it was read
+    (mapping.py); values put into the configured templates are percent-encoded."""
     links = []
     if n.document_url:
         links.append((f"Copy of the notice {n.reference} (PDF)", n.document_url))
     if config.register.property_history_url and (n.uprn or n.postcode):
-        links.append(("Planning history of this property",
-                      config.register.property_history_url.format(
-                          uprn=n.uprn, postcode=n.postcode, reference=n.reference)))
+        links.append(("Planning history of this property", fill_url_template(
+            config.register.property_history_url, uprn=n.uprn, postcode=n.postcode,
+            reference=n.reference)))
     if config.register.application_url and n.permission_reference:
-        links.append((f"Planning permission {n.permission_reference}",
-                       config.register.application_url.format(
-                           permission_reference=n.permission_reference)))
+        links.append((f"Planning permission {n.permission_reference}", fill_url_template(
+            config.register.application_url,
+            permission_reference=n.permission_reference)))
     return links
 
 

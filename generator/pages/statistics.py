@@ -10,6 +10,7 @@ from markupsafe import escape
 from ..charts import Series, bar_chart
 from ..config import Config
 from ..stats import Statistics, Table
+from ..untrusted import spreadsheet_cell
 from .common import GeneratedSite
 
 
@@ -75,10 +76,12 @@ def table_html(table: Table, csv_href: str) -> str:
 
 
 def table_csv(table: Table) -> str:
+    """The table as CSV; ward names come from the boundary file, so every cell is made
+    safe to open in a spreadsheet."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(table.header)
-    writer.writerows(table.rows)
+    for row in (table.header, *table.rows):
+        writer.writerow([spreadsheet_cell(cell) for cell in row])
     return out.getvalue()
 
 
