@@ -41,10 +41,11 @@ browser:
 	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing
 	@test -x $(CHROMIUM) || { echo "make browser: $(CHROMIUM) is still missing" >&2; exit 1; }
 
-## lint: ruff and mypy
+## lint: ruff, mypy and the import contracts (layers, no cycles)
 lint: $(READY)
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## serve: preview the site while editing pages in site_src/
 serve: $(READY)
@@ -52,7 +53,7 @@ serve: $(READY)
 
 ## bench: build synthetic exports at three scales and print time, memory and page weights
 bench: $(READY)
-	$(BIN)/python -m generator.bench $(if $(SCALES),--scales $(SCALES))
+	$(BIN)/python -m generator.dev.bench $(if $(SCALES),--scales $(SCALES))
 
 ## sample: regenerate the embedded sample export in data/export/
 sample: $(READY)

@@ -1,5 +1,5 @@
 """`python -m generator` runs the enforcement-site command."""
 
-from .cli import run
+from generator.cli import run
 
 run()

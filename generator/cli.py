@@ -1,8 +1,10 @@
 """The `enforcement-site` command.
 
-Exit codes: 0 success; 1 the data or the built site failed a check (bad rows with
---strict, unreadable export files, a privacy leak); 2 a usage or configuration error.
-No traceback reaches the user unless --debug is given.
+Exit codes: 0 success; 1 the data, the built site or the machine failed (bad rows with
+--strict, unreadable export files, a privacy leak, a full disk); 2 a usage or
+configuration error, or another build of the same site running. Every failure the
+command explains is a GeneratorError that carries its exit code (core/errors.py); no
+traceback reaches the user unless --debug is given.
 """
 
 from __future__ import annotations
@@ -13,23 +15,12 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from .anonymise import PolicyError
-from .config import ConfigError, load_config
-from .geo import GeographyError
-from .ingest import InputFilesError
-from .ledger import LedgerError
-from .publish import BuildLocked
-from .render import RenderError
-
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    pass
+from generator.config.schema import load_config
+from generator.core.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, GeneratorError, UsageError
 
 
 def _say(message: str = "") -> None:
@@ -48,7 +39,7 @@ def _date(text: str) -> dt.date:
 
 
 def _summary(build: object) -> None:
-    from .pipeline import Build
+    from generator.app.result import Build
 
     assert isinstance(build, Build)
     _say("Rows read and what happened to them:")
@@ -61,7 +52,8 @@ def _summary(build: object) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .pipeline import BuildFailed, build
+    from generator.app.build import build
+    from generator.app.result import BuildFailed
 
     try:
         result = build(args.config, args.mkdocs, args.site_dir, args.reports_dir,
@@ -80,7 +72,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .pipeline import BuildFailed, validate_export
+    from generator.app.prepare import validate_export
+    from generator.app.result import BuildFailed
 
     try:
         result = validate_export(args.config, args.reports_dir, args.today or dt.date.today())
@@ -93,7 +86,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from .sample import write_sample
+    from generator.dev.sample import write_sample
 
     if args.cases < 1 or args.notices < 0:
         raise UsageError("--cases must be at least 1 and --notices at least 0")
@@ -110,8 +103,8 @@ def cmd_sample(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
-    from . import plugin
-    from .pipeline import prepare_for_mkdocs
+    from generator.app.prepare import prepare_for_mkdocs
+    from generator.render import plugin
 
     load_config(args.config)  # fail early, with every problem listed
     plugin.allow_preview(prepare_for_mkdocs)
@@ -186,28 +179,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _config_error(exc: ConfigError) -> str:
-    return (f"Configuration problems in {exc.file}:\n"
-            + "\n".join(f"  - {p}" for p in exc.problems))
-
-
-ERRORS: list[tuple[type[BaseException], int, Callable[[BaseException], str]]] = [
-    (ConfigError, EXIT_USAGE, lambda e: _config_error(e)),  # type: ignore[arg-type]
-    (PolicyError, EXIT_USAGE, lambda e: f"Privacy policy problem: {e}"),
-    (GeographyError, EXIT_USAGE, lambda e: f"Boundary file problem: {e}"),
-    (UsageError, EXIT_USAGE, lambda e: f"Usage: {e}"),
-    (BuildLocked, EXIT_USAGE, lambda e: f"Not started: {e}."),
-    (InputFilesError, EXIT_DATA, lambda e: "Cannot read the export:\n" + "\n".join(
-        f"  - {p}" for p in e.problems)),  # type: ignore[attr-defined]
-    (RenderError, EXIT_DATA, lambda e: f"The site could not be built: {e}"),
-    (LedgerError, EXIT_DATA, lambda e: f"Internal error, please report it: {e}"),
-    # Reading or writing a file the build needs (not the export: that is a data
-    # error with its own message) failed: a full disk, a read-only folder.
-    (OSError, EXIT_DATA, lambda e: "A file could not be read or written: "
-     f"{getattr(e, 'filename', None) or ''} {getattr(e, 'strerror', None) or e}".strip()),
-]
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
@@ -222,10 +193,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the one place errors become messages
         if args.debug:
             traceback.print_exc()
-        for kind, code, describe in ERRORS:
-            if isinstance(exc, kind):
-                _err(describe(exc))
-                return code
+        if isinstance(exc, GeneratorError):
+            _err(exc.explain())
+            return exc.exit_code
+        if isinstance(exc, OSError):
+            # Reading or writing a file the command needs (not the export: that is a
+            # data error with its own message) failed: a full disk, a read-only folder.
+            where = f"{exc.filename} " if exc.filename else ""
+            _err(f"A file could not be read or written: {where}{exc.strerror or exc}")
+            return EXIT_DATA
         _err(f"Unexpected error: {type(exc).__name__}: {exc}. Run again with --debug "
              "to see the details, and please report it.")
         return EXIT_DATA

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.sample import write_sample
+from generator.dev.sample import write_sample
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -213,7 +213,7 @@ def entry_paths(site: Path) -> dict[str, str]:
     import html
     import re
 
-    from generator.model import NoticeType
+    from generator.core.model import NoticeType
 
     labels = sorted((t.label for t in NoticeType), key=len, reverse=True)
     caption = re.compile(r"<caption>(.*?): what the register records</caption>", re.S)

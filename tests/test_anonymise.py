@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.anonymise import phrases_in
-from generator.ingest import address_phrases
+from generator.core.address import address_phrases
+from generator.privacy.anonymise import phrases_in
 
 
 @pytest.mark.parametrize(

@@ -342,7 +342,7 @@ TOKENISER_SAMPLES = ["ENF/2021/0007", "Côte  CAFÉ", "O'Neill's shop", "Ysgol L
 def test_search_page_splits_words_as_the_register_index_does(
         browser: Browser, site_url: str, pages: dict[str, str],
         tiles: re.Pattern[str]) -> None:
-    from generator.pages.register_search import words
+    from generator.site.register_search import words
 
     with visit(browser, site_url + "/search/", 1280, tiles) as seen:
         split = seen.page.evaluate(

@@ -178,7 +178,7 @@ def test_pagefind_indexes_the_rendered_pages_only(built: Project):
     (["a,b/index.html", "c{1}/index.html"], r"{a\,b/index.html,c\{1\}/index.html}"),
 ])
 def test_pagefind_is_given_a_glob_of_exactly_the_pages(pages, glob):
-    from generator.render import search_glob
+    from generator.render.search_index import search_glob
 
     assert search_glob(pages) == glob
 
@@ -190,7 +190,7 @@ def test_pagefind_is_given_a_glob_of_exactly_the_pages(pages, glob):
     ("<TEXTAREA>\n  a</TEXTAREA>", "<TEXTAREA>\n  a</TEXTAREA>"),
 ])
 def test_fast_pages_drop_the_themes_indentation(html, squeezed):
-    from generator.plugin import squeeze_indentation
+    from generator.render.fast_pages import squeeze_indentation
 
     assert squeeze_indentation(html) == squeezed
 
@@ -201,7 +201,7 @@ def test_a_leak_scan_that_cannot_run_fails_the_build_and_keeps_the_site(
     scan: exit 1, a plain message, the previous site untouched."""
     import signal
 
-    from generator import leakscan
+    from generator.privacy import leakscan
 
     assert project.build().exit_code == 0
     before = {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()}
@@ -222,7 +222,7 @@ def test_a_leak_scan_that_cannot_run_fails_the_build_and_keeps_the_site(
 def _record_scan(monkeypatch: pytest.MonkeyPatch) -> dict:
     """What the build hands its leak scanner: files from disk (relative names, each
     time handed over) and files' bytes sent before they are written."""
-    from generator import leakscan
+    from generator.privacy import leakscan
 
     seen: dict = {"from disk": [], "as bytes": {}}
     search_files, search_contents = (leakscan.LeakScan.search_files,
@@ -242,7 +242,7 @@ def _record_scan(monkeypatch: pytest.MonkeyPatch) -> dict:
 
 
 def _published(project: Project) -> dict[str, bytes]:
-    from generator.leakscan import list_files
+    from generator.privacy.leakscan import list_files
 
     return {p.relative_to(project.site).as_posix(): p.read_bytes()
             for p in list_files(project.site)}
@@ -255,7 +255,7 @@ def test_every_published_file_is_searched_once_as_it_was_published(
     files before the fast pages are written, and the fast pages while they are written
     whenever it has caught up (or all at the end). Whatever the timing, every file of
     the site is searched once: from disk, or from exactly the bytes published."""
-    from generator import leakscan
+    from generator.privacy import leakscan
 
     monkeypatch.setattr(leakscan.LeakScan, "idle", lambda self: scanner_keeps_up)
     seen = _record_scan(monkeypatch)
@@ -274,15 +274,15 @@ def test_a_file_published_unlike_the_bytes_searched_is_searched_again(
         project: Project, monkeypatch: pytest.MonkeyPatch):
     """Should a later stage change a download after its bytes were sent to the scanner,
     the file as written is searched."""
-    from generator import pipeline
+    from generator.app import prepare
 
-    other_pages = pipeline.generate_other_pages
+    other_pages = prepare.generate_other_pages
 
     def and_change_a_download(site, *args):
         other_pages(site, *args)
         site.files["downloads/register.csv"] += b"\n"
 
-    monkeypatch.setattr(pipeline, "generate_other_pages", and_change_a_download)
+    monkeypatch.setattr(prepare, "generate_other_pages", and_change_a_download)
     seen = _record_scan(monkeypatch)
     assert project.build().exit_code == 0
     assert "downloads/register.csv" in seen["as bytes"]
@@ -296,7 +296,7 @@ def test_default_relative_folders_build_whatever_the_scanner_is_doing(
     handed to the leak scanner whenever it is idle; an idle scanner (patched here, as on
     a quiet machine) once got absolute page paths against a relative staging folder and
     failed the build at random."""
-    from generator import leakscan
+    from generator.privacy import leakscan
 
     monkeypatch.setattr(leakscan.LeakScan, "idle", lambda self: True)
     monkeypatch.chdir(project.root)

@@ -1,6 +1,6 @@
 import xml.etree.ElementTree as ET
 
-from generator.charts import Series, bar_chart
+from generator.site.charts import Series, bar_chart
 
 
 def test_chart_is_valid_accessible_svg_with_one_bar_per_shown_value():

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from conftest import make_project
-from generator.content_checks import (
+from generator.site.content_checks import (
     broken_links,
     hard_paragraphs,
     images_without_alt,

@@ -8,11 +8,11 @@ import os
 import pytest
 
 from conftest import Project, read_rows, write_rows
-from generator.config import Publish
-from generator.dropguard import DropRefused, check_drop
-from generator.ledger import Ledger, Outcome
-from generator.model import Source
-from generator.problems import Problems
+from generator.config.schema import Publish
+from generator.core.ledger import Ledger, Outcome
+from generator.core.model import Source
+from generator.core.problems import Problems
+from generator.publish.dropguard import DropRefused, check_drop
 
 
 def _ledger(file: str, read: int, rejected: int) -> Ledger:

@@ -3,7 +3,7 @@
 import pytest
 import yaml
 
-from generator.pages.common import front_matter
+from generator.site.common import front_matter
 
 
 @pytest.mark.parametrize("title", [

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from conftest import SHARED_GEO
-from generator.geo import bng_to_wgs84, load_wards, wgs84_to_bng
+from generator.ingest.geo import bng_to_wgs84, load_wards, wgs84_to_bng
 
 
 def metres_apart(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from playwright.sync_api import Browser
 
 from conftest import Project, entry_paths, make_project
-from generator.sample import write_sample
+from generator.dev.sample import write_sample
 from hostile import (
     ADDRESS,
     DOCUMENT,

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Project, make_project
-from generator.sample import write_sample
+from generator.dev.sample import write_sample
 
 TODAY = "2026-10-01"
 FILES = ("cases.csv", "notices.csv")

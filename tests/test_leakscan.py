@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.ingest import Sensitive
-from generator.leakscan import BLOCK, LeakScanner, pieces, scan
+from generator.core.sensitive import Sensitive
+from generator.privacy.leakscan import BLOCK, LeakScanner, pieces, scan
 
 SENSITIVE = Sensitive(
     names={"Ann Lee", "Bartholomew Quince"}, emails={"ann.lee@example.com"},
@@ -123,7 +123,7 @@ def test_forked_workers_find_what_one_process_finds(tmp_path: Path):
 
 def test_contents_are_searched_as_the_files_they_become(tmp_path: Path):
     """Bytes searched before they are written give the report the files would."""
-    from generator.leakscan import LeakScanner, list_files, scan_contents
+    from generator.privacy.leakscan import LeakScanner, list_files, scan_contents
 
     for i in range(3):  # one value in a shared part: every file must still be named
         (tmp_path / f"page-{i}.html").write_text(CHROME + "<p>7 Canary Row</p>" + FOOTER)
@@ -139,7 +139,7 @@ def test_contents_are_searched_as_the_files_they_become(tmp_path: Path):
 def test_the_scanner_process_finds_what_this_process_finds(tmp_path: Path):
     """The build's scanner runs in a process of its own, sent the values once and then
     each batch of files; its report is the same as a scan here."""
-    from generator.leakscan import LeakScan, ScanFailed, list_files
+    from generator.privacy.leakscan import LeakScan, ScanFailed, list_files
 
     for i in range(3):
         page = tmp_path / f"entry-{i}" / "index.html"
@@ -172,7 +172,7 @@ def test_the_scanner_process_finds_what_this_process_finds(tmp_path: Path):
 
 
 def test_a_scanner_that_cannot_be_made_fails_every_search(tmp_path: Path):
-    from generator.leakscan import LeakScan, ScanFailed
+    from generator.privacy.leakscan import LeakScan, ScanFailed
 
     with LeakScan("not the values", public=[]) as broken:  # type: ignore[arg-type]
         broken.search_contents({"a.html": b"nothing"})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.ledger import Ledger, LedgerError, Outcome
-from generator.model import Source
+from generator.core.ledger import Ledger, LedgerError, Outcome
+from generator.core.model import Source
 
 
 def test_marking_many_rows_counts_them_as_marking_each_does():

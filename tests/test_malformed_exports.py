@@ -22,9 +22,9 @@ import openpyxl
 import pytest
 
 from conftest import Project, make_project
-from generator.config import load_config
-from generator.ingest import InputFilesError
-from generator.pipeline import prepare
+from generator.app.prepare import prepare
+from generator.config.schema import load_config
+from generator.ingest.export import InputFilesError
 
 TODAY = "2026-10-01"  # the sample ends 2026-09-30: nothing in it is in the future
 OUTCOMES = ("published", "counted", "withheld", "merged", "rejected")

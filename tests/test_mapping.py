@@ -11,11 +11,12 @@ import pytest
 import yaml
 
 from conftest import REPO
-from generator.config import ConfigError
-from generator.mapping import RowMapper, load_mapping
-from generator.model import Source
-from generator.problems import Problems, Severity
-from generator.read import Table
+from generator.config.mapping import load_mapping
+from generator.config.schema import ConfigError
+from generator.core.model import Source
+from generator.core.problems import Problems, Severity
+from generator.ingest.read import Table
+from generator.ingest.rows import RowMapper
 
 
 def mapping_with(tmp_path: Path, *changes: Callable[[dict[str, Any]], object]) -> Path:

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from generator.model import (
+from generator.core.model import (
     Case,
     CaseStatus,
     Location,
@@ -35,7 +35,7 @@ def test_evolve_is_dataclasses_replace(changes):
 
 
 def test_people_are_made_from_their_fields_in_order():
-    from generator.mapping import PEOPLE_FIELDS, people_from
+    from generator.ingest.rows import PEOPLE_FIELDS, people_from
 
     assert list(PEOPLE_FIELDS) == [f.name for f in dataclasses.fields(People)]
     assert people_from({"officer_name": "A Person"}) == People(officer_name="A Person")

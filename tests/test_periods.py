@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from generator.periods import financial_year, quarters, working_days, working_days_many
+from generator.stats.periods import financial_year, quarters, working_days, working_days_many
 
 D = dt.date
 

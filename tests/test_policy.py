@@ -6,13 +6,19 @@ from typing import Any
 
 import pytest
 
-from generator.mapping import CASE_FIELDS, NOTICE_FIELDS
-from generator.policy import DEFAULT_POLICY, Action, PolicyError, build_policy, policy_problems
+from generator.config.mapping import FILE_FIELDS
+from generator.config.policy import (
+    DEFAULT_POLICY,
+    Action,
+    PolicyError,
+    build_policy,
+    policy_problems,
+)
 
 
 def test_the_default_policy_names_every_field_of_its_file() -> None:
-    assert set(DEFAULT_POLICY["register"]) == set(NOTICE_FIELDS)
-    assert set(DEFAULT_POLICY["case"]) == set(CASE_FIELDS)
+    assert set(DEFAULT_POLICY["register"]) == set(FILE_FIELDS["notices"])
+    assert set(DEFAULT_POLICY["case"]) == set(FILE_FIELDS["cases"])
 
 
 @pytest.mark.parametrize(("overrides", "problems"), [

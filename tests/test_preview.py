@@ -9,10 +9,10 @@ import filecmp
 from pathlib import Path
 
 from conftest import Project
-from generator.config import load_config
-from generator.pipeline import prepare, prepared_for_plugin
-from generator.plugin import KeptFastPages
-from generator.render import render_site
+from generator.app.prepare import prepare, prepared_for_plugin
+from generator.config.schema import load_config
+from generator.render.fast_pages import KeptFastPages
+from generator.render.mkdocs import render_site
 
 TODAY = dt.date(2026, 11, 22)
 

@@ -1,7 +1,7 @@
 """Publishing: the site link, the lock, kills at every step, and failures of the machine.
 
 The published site is a link switched in one rename onto a complete build folder
-(generator/publish.py). Whatever happens to a build, the site stays present and
+(generator/publish/folders.py). Whatever happens to a build, the site stays present and
 complete, and the last good build is never deleted by a build that fails.
 """
 
@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from conftest import Project, make_project, run_cli
-from generator import publish
-from generator.publish import SiteFolders
+from generator.publish import folders as publish
+from generator.publish.folders import SiteFolders
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -247,7 +247,7 @@ def test_a_read_only_folder_is_a_clear_failure(project: Project,
         raise OSError(errno.EROFS, "Read-only file system", str(folders.builds))
 
     monkeypatch.setattr(publish, "new_build_folder", read_only)
-    monkeypatch.setattr("generator.pipeline.new_build_folder", read_only)
+    monkeypatch.setattr("generator.app.build.new_build_folder", read_only)
     result = project.build()
     assert result.exit_code == 1, result.output
     assert "read-only" in result.stderr and ".site.builds" in result.stderr
@@ -257,7 +257,7 @@ def test_a_read_only_folder_is_a_clear_failure(project: Project,
 
 def test_reports_that_cannot_be_written_do_not_hide_why_a_build_failed(
         project: Project, monkeypatch: pytest.MonkeyPatch):
-    from generator import reports
+    from generator.app import reports
 
     def full(build, folder):
         raise OSError(errno.ENOSPC, "No space left on device", str(folder / "issues.csv"))
@@ -291,7 +291,7 @@ def test_the_previous_site_message_is_true_when_the_site_was_published(
         project: Project, monkeypatch: pytest.MonkeyPatch):
     """Reports that cannot be written after the site was published: the command says
     the site was published, not that the previous one was kept."""
-    from generator import reports
+    from generator.app import reports
 
     def full(build, folder):
         raise OSError(errno.ENOSPC, "No space left on device", str(folder / "issues.csv"))

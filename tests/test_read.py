@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import xlsx_blanks
-from generator.problems import FatalInputError, Problems, Severity
-from generator.read import Table, cell_text, column_letter, read_table
+from generator.core.problems import FatalInputError, Problems, Severity
+from generator.ingest import xlsx_blanks
+from generator.ingest.read import Table, cell_text, column_letter, read_table
 
 
 def write(tmp_path: Path, data: bytes, name: str = "notices.csv") -> Path:

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.bench_redact import run as run_benchmark
-from generator.redact import MARKERS, Redaction, Redactor, fold, parse_name
+from generator.dev.bench_redact import run as run_benchmark
+from generator.privacy.redact import MARKERS, Redaction, Redactor, fold, parse_name
 
 N = MARKERS["name"]
 E = MARKERS["email"]
@@ -464,7 +464,7 @@ def test_clean_planning_text_is_not_redacted_by_a_large_name_list():
     """False positives: every description and requirement the sample export writes
     ('Former A3 use', 'the A34', 'Mill Lane', 'Green Belt' ...) passes unchanged
     through a redactor holding 20,000 names."""
-    from generator.bench_redact import _sample_false_positives, make_names
+    from generator.dev.bench_redact import _sample_false_positives, make_names
 
     found = _sample_false_positives(Redactor(make_names(20_000)))
     assert found["sample_texts"] > 50

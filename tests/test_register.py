@@ -11,8 +11,8 @@ from collections import defaultdict
 import pytest
 
 from conftest import Project
-from generator.model import NoticeType
-from generator.pages.opendata import FIELDS
+from generator.core.model import NoticeType
+from generator.site.opendata import FIELDS
 
 # The fields the register must hold (../shared/DOMAIN.md section 3), as the entry page
 # labels them, for each register type.
@@ -116,10 +116,10 @@ def test_home_page_links_to_the_slug_the_register_gave_the_entry():
     page's latest-notices table must link to that same page."""
     import datetime as dt
 
-    from generator.anonymise import Audit, PublicData, PublicNotice
-    from generator.ingest import Sensitive
-    from generator.pages.home import _latest_notices
-    from generator.pages.register import assign_slugs
+    from generator.core.sensitive import Sensitive
+    from generator.privacy.anonymise import Audit, PublicData, PublicNotice
+    from generator.site.home import _latest_notices
+    from generator.site.register import assign_slugs
 
     notices = [PublicNotice(reference, NoticeType.ENFORCEMENT_NOTICE, True, "In force",
                             served=dt.date(2026, 1, 5), address="1 High Street")
@@ -135,7 +135,7 @@ def test_home_page_links_to_the_slug_the_register_gave_the_entry():
 
 @pytest.mark.parametrize("items", [[], [{"a": 1}], [{"a": "é"}, {"b": [1, 2]}]])
 def test_json_downloads_hold_one_record_a_line(items):
-    from generator.pages.opendata import _json_with_list
+    from generator.site.opendata import _json_with_list
 
     text = _json_with_list({"type": "FeatureCollection", "name": "ü"}, "features", items)
     assert json.loads(text) == {"type": "FeatureCollection", "name": "ü", "features": items}

@@ -1,4 +1,4 @@
-"""The register's own search index (generator/pages/register_search.py)."""
+"""The register's own search index (generator/site/register_search.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import Project
-from generator.pages.common import GeneratedSite
-from generator.pages.register import SEARCHED_FIELDS
-from generator.pages.register_search import (
+from generator.site.common import GeneratedSite
+from generator.site.register import SEARCHED_FIELDS
+from generator.site.register_search import (
     CHUNK,
     FOLDER,
     STOP_WORDS,

@@ -1,4 +1,4 @@
-"""The synthetic Northbrook export (`generator.sample`)."""
+"""The synthetic Northbrook export (`generator.dev.sample`)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import yaml
 from pyproj import Transformer
 from shapely.geometry import shape
 
-from generator.sample import BAD_ROW_KINDS, SampleSummary, write_sample
+from generator.dev.sample import BAD_ROW_KINDS, SampleSummary, write_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 MAPPING = ROOT / "data" / "mapping.yml"

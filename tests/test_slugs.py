@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import Project, append_rows
-from generator.pages.slugs import page_name, slugify, unique_slugs
+from generator.site.slugs import page_name, slugify, unique_slugs
 
 
 @pytest.mark.parametrize(("text", "slug"), [

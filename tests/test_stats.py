@@ -11,14 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from generator.anonymise import Audit, CaseFact, PublicData
-from generator.config import load_config
-from generator.geo import load_wards
-from generator.ingest import Sensitive
-from generator.model import BreachCategory, CaseStatus, ClosureReason, Priority
-from generator.periods import Period
-from generator.plugin import PageTemplateError
-from generator.stats import _CaseDates, compute
+from generator.config.schema import load_config
+from generator.core.model import BreachCategory, CaseStatus, ClosureReason, Priority
+from generator.core.sensitive import Sensitive
+from generator.ingest.geo import load_wards
+from generator.privacy.anonymise import Audit, CaseFact, PublicData
+from generator.site.home import PageTemplateError
+from generator.stats.periods import Period
+from generator.stats.tables import _CaseDates, compute
 
 D = dt.date
 
@@ -152,7 +152,7 @@ def test_no_grid_squares_unless_configured(setup):
 
 
 def test_stat_function_in_pages(setup):
-    from generator.pages.home import page_context
+    from generator.site.home import page_context
 
     config, wards = setup
     stats = stats_for(setup, CASES * 3, threshold=5)
@@ -217,8 +217,8 @@ def test_counts_by_bisection_match_a_pass_over_every_case(pairs, start, length):
     (None, None),
 ])
 def test_cases_fall_in_the_period_holding_their_date(day, period):
-    from generator.periods import financial_year
-    from generator.stats import _by_period
+    from generator.stats.periods import financial_year
+    from generator.stats.tables import _by_period
 
     years = [financial_year(dt.date(2025, 6, 1)), financial_year(dt.date(2024, 6, 1))]
     found = _by_period([case(D(2024, 1, 1), closed=day)], years, lambda c: c.closed)
@@ -227,8 +227,8 @@ def test_cases_fall_in_the_period_holding_their_date(day, period):
 
 
 def test_notices_served_by_type_and_financial_year(setup):
-    from generator.anonymise import NoticeFact
-    from generator.model import NoticeType
+    from generator.core.model import NoticeType
+    from generator.privacy.anonymise import NoticeFact
 
     def notice(kind, served):
         return NoticeFact(kind, served, "E05099001", None, None, None)

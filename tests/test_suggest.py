@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from generator.suggest import closest, did_you_mean
+from generator.core.suggest import closest, did_you_mean
 
 KEYS = ["path", "encoding", "delimiter", "sheet", "columns", "codes"]
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.suppress import suppress
+from generator.stats.suppress import suppress
 
 
 def _grid(table):

@@ -1,6 +1,6 @@
 import pytest
 
-from generator.tidy import tidy_address
+from generator.core.address import tidy_address
 
 
 @pytest.mark.parametrize(

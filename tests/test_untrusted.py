@@ -26,17 +26,18 @@ import openpyxl
 import pytest
 
 from conftest import Project, make_project
-from generator import csp
-from generator.plugin import render_page_template
-from generator.untrusted import (
+from generator.core.untrusted import (
     attribution_html,
     fill_url_template,
     markdown_text,
     spreadsheet_cell,
+    tile_source,
     url_template_problem,
     web_address,
     xml_text,
 )
+from generator.render import csp
+from generator.render.page_templates import render_page_template
 from hostile import (
     ADDRESS,
     DOCUMENT,
@@ -274,7 +275,7 @@ def test_feed_text_is_escaped_and_always_xml(value, expected):
     ("tiles/{z}/{x}/{y}.png", ""),
 ])
 def test_tile_url_gives_the_policy_its_image_host(url, source):
-    assert csp.tile_source(url) == source
+    assert tile_source(url) == source
 
 
 @pytest.mark.parametrize(("url", "problem"), [
@@ -290,7 +291,7 @@ def test_tile_url_gives_the_policy_its_image_host(url, source):
 ])
 def test_tile_urls_that_cannot_be_used(url, problem):
     with pytest.raises(ValueError, match=re.escape(problem)):
-        csp.tile_source(url)
+        tile_source(url)
 
 
 # ---- The Content Security Policy ------------------------------------------------------------
@@ -584,7 +585,7 @@ def test_unsafe_addresses_in_the_configuration_are_all_reported_at_once(project:
 
 
 def test_the_reports_staff_open_in_a_spreadsheet_hold_no_formulas():
-    from generator.problems import Problems
+    from generator.core.problems import Problems
 
     problems = Problems()
     problems.warning("notices.csv", 2, "Document", '=HYPERLINK("https://tracker.example")',

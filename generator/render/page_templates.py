@@ -1,0 +1,53 @@
+"""The template expressions comms staff may write in their own pages (`{{ council.name }}`,
+`{{ stat("cases_received", period="last_quarter") }}`), rendered in a sandbox; errors
+name the page and the line."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import jinja2
+import jinja2.sandbox
+from markupsafe import Markup
+from mkdocs.exceptions import PluginError
+
+from generator.core.untrusted import markdown_text
+from generator.site.home import PageTemplateError
+
+
+def _as_text(value: Any) -> Any:
+    """What a comms page's `{{ ... }}` writes: values from the configuration and the
+    export are text, escaped for Markdown and HTML (the page is Markdown), so that a
+    council name cannot become a link, a heading or a tag. Ready-made HTML blocks
+    (`latest_notices`) are Markup and go in as they are."""
+    return value if isinstance(value, Markup) else markdown_text(value)
+
+
+_SANDBOX = jinja2.sandbox.SandboxedEnvironment(undefined=jinja2.StrictUndefined,
+                                               autoescape=False, keep_trailing_newline=True,
+                                               finalize=_as_text)
+
+
+def render_page_template(markdown: str, page_path: str, context: dict[str, Any],
+                         line_offset: int = 0) -> str:
+    """Render a comms page's template expressions; errors name the page and line."""
+    try:
+        return _SANDBOX.from_string(markdown).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise PluginError(f"site_src/{page_path}, line {exc.lineno + line_offset}: "
+                          f"{exc.message}") from None
+    except (jinja2.UndefinedError, PageTemplateError) as exc:
+        line = _line_of_error(markdown, str(exc))
+        where = f", line {line + line_offset}" if line else ""
+        raise PluginError(f"site_src/{page_path}{where}: {exc}") from None
+
+
+def _line_of_error(markdown: str, message: str) -> int | None:
+    """Best guess of the line an error is on, from a quoted name in its message."""
+    quoted = re.findall(r"'([^']+)'", message)
+    for name in quoted:
+        for number, line in enumerate(markdown.splitlines(), start=1):
+            if "{{" in line and name in line:
+                return number
+    return None

@@ -1,0 +1,54 @@
+"""Stage: every generated page and file, in one place."""
+
+from __future__ import annotations
+
+from generator.privacy.anonymise import PublicData
+from generator.config.schema import Config
+from generator.ingest.geo import WardMap
+from generator.stats.tables import Statistics
+from generator.site.common import GeneratedSite, longdate, render
+from generator.site.maps import case_map, locator_settings, register_map
+from generator.site.opendata import open_data
+from generator.site.register import Entry, register_pages
+from generator.site.statistics import statistics_pages
+
+
+def brand_css(config: Config) -> str:
+    """Council colours as Material's CSS variables (checked for contrast at load)."""
+    c = config.council
+    # Material reads these on `:root > *` when the palette is `custom` (mkdocs.yml).
+    return (":root > * {\n"
+            f"  --md-primary-fg-color: {c.primary_colour};\n"
+            f"  --md-primary-fg-color--dark: {c.primary_colour};\n"
+            "  --md-primary-bg-color: #ffffff;\n"
+            f"  --md-accent-fg-color: {c.accent_colour};\n"
+            f"  --md-typeset-a-color: {c.accent_colour};\n"
+            "}\n")
+
+
+def generate_register(site: GeneratedSite, public: PublicData, config: Config,
+                      wards: WardMap, published: list[Entry]) -> None:
+    """The register's entries, lists, map and downloads: everything the statistics are
+    not needed for, so that it can be scanned while they are computed. `published` is
+    every notice published singly, with its page address."""
+    ward_names = {w.code: w.name for w in wards.wards}
+    entries, others = register_pages(site, public, config, ward_names, published)
+    register_map(site, entries, config, wards)
+    open_data(site, entries, others, config, public.export_date)
+
+
+def generate_other_pages(site: GeneratedSite, public: PublicData, stats: Statistics,
+                         config: Config, wards: WardMap) -> None:
+    """The statistics, the case map, the search page and the council's own assets (in
+    the order the sitemap lists them)."""
+    ward_names = {w.code: w.name for w in wards.wards}
+    case_map(site, stats, config, wards, ward_names)
+    locator_settings(site, config)
+    statistics_pages(site, stats, config, longdate(public.export_date))
+    site.add_file("assets/brand.css", brand_css(config))
+    example = public.register[0].reference if public.register else "ENF/2024/0001"
+    site.add_page("search/index.md", "Search", render("search.html", example=example),
+                  description="Search the enforcement register and this site.")
+    if config.council.logo:
+        logo = config.path(config.council.logo)
+        site.add_file(f"assets/logo{logo.suffix.lower()}", logo.read_bytes())
