@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]  # generator/dev/bench.py -> the repository
 SCALES = {"small": (2_000, 200), "medium": (20_000, 2_000), "large": (200_000, 20_000)}
 
 
