@@ -28,3 +28,18 @@ def test_the_readme_names_every_package_of_the_architecture():
     folders = {p.name for p in (REPO / "generator").iterdir()
                if p.is_dir() and (p / "__init__.py").exists()}
     assert folders == set(PACKAGES)
+
+
+def test_no_source_file_is_ignored_by_git():
+    """A clean clone is what CI builds: a source file that .gitignore swallows (a pattern
+    like `site/` also matching generator/site/) works here and is missing there."""
+    if not (REPO / ".git").exists():
+        return
+    sources = [str(p.relative_to(REPO)) for folder in ("generator", "tests", "site_src", "theme",
+                                                        "data", "docs")
+               for p in (REPO / folder).rglob("*")
+               if p.is_file() and "__pycache__" not in p.parts]
+    result = subprocess.run(["git", "check-ignore", "--no-index", "--stdin"], cwd=REPO,
+                            input="\n".join(sources), capture_output=True, text=True,
+                            check=False, timeout=60)
+    assert result.stdout.split() == []
