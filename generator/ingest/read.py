@@ -216,7 +216,11 @@ def _decode(name: str, data: bytes, encoding: str) -> _Decoded:
         # A BOM read as "utf-8" would otherwise stick to the first header name.
         return _Decoded(data.decode("utf-8").removeprefix("\ufeff"), used)
     except UnicodeDecodeError as exc:
-        failure = exc
+        # Without its traceback: kept with one, the exception would hold this frame (and
+        # through it the callers' frames, the file's bytes and every row mapped so far) in
+        # a reference cycle that only the cycle collector frees, and it is paused while
+        # the export is read.
+        failure = exc.with_traceback(None)
     # Some bytes are not UTF-8. A file that is mostly UTF-8 (a byte-order mark says so
     # outright) is read as UTF-8 with only those bytes read as Windows-1252: reading it
     # all as Windows-1252 would garble every accented letter. Each cell mended is

@@ -82,7 +82,10 @@ class RowMapper:
     def __init__(self, mapping: Mapping, fm: FileMapping, table: Table, problems: Problems):
         self.mapping = mapping
         self.fm = fm
-        self.table = table
+        # What it needs of the table, not the table: the converters refer back to the
+        # mapper, a cycle that only the cycle collector frees, and it is paused while the
+        # export is read, so a mapper holding the table would hold every row it read.
+        self.file, self.headers, self.header_row = table.file, table.headers, table.header_row
         self.problems = problems
         self.kinds = FILE_FIELDS[fm.key]
         self.parse_date = date_parser(mapping.date_formats)
@@ -97,7 +100,7 @@ class RowMapper:
     def check_headers(self) -> bool:
         """Every mapped column must exist; name the key, the headers and the closest one."""
         ok = True
-        headers = self.table.headers
+        headers = self.headers
         wanted = {f"files.{self.fm.key}.columns.{c}": h for c, h in self.fm.columns.items()}
         if self.mapping.exclude_column:  # without it, another authority's rows get through
             wanted["exclude.column"] = self.mapping.exclude_column
@@ -107,7 +110,7 @@ class RowMapper:
             close = closest(header, headers, cutoff=0.5)
             hint = f" Did you mean '{close}'?" if close else ""
             self.problems.error(
-                self.table.file, self.table.header_row, header, "", "column-missing",
+                self.file, self.header_row, header, "", "column-missing",
                 f"the mapping's '{key}' names column "
                 f"'{header}', which is not in the file.{hint} The file's columns are: "
                 + ", ".join(f"'{h}'" for h in headers),
@@ -139,7 +142,7 @@ class RowMapper:
         """The function that converts one column's non-blank cells, made once per file:
         a large export has millions of cells."""
         kind = self.kinds[canonical]
-        file, problems = self.table.file, self.problems
+        file, problems = self.file, self.problems
         if kind is FieldKind.DATE:
             parse = self.parse_date
 
@@ -194,7 +197,7 @@ class RowMapper:
         if canonical_value is None:
             known = ", ".join(f"'{k}'" for k in sorted(table)) or "none"
             self.problems.error(
-                self.table.file, row_number, header, value, "unknown-code",
+                self.file, row_number, header, value, "unknown-code",
                 f"'{value}' is not a known {canonical.replace('_', ' ')} code "
                 f"(add it to 'files.{self.fm.key}.codes.{canonical}' in the mapping; "
                 f"known codes: {known})",
@@ -214,7 +217,7 @@ class RowMapper:
             shown = shown[:_SHOWN] + "…"
         if len(reference) > MAX_REFERENCE_LENGTH:
             self.problems.error(
-                self.table.file, row_number, header, shown, "reference-too-long",
+                self.file, row_number, header, shown, "reference-too-long",
                 f"the reference is {len(reference):,} characters long, but a reference has "
                 f"at most {MAX_REFERENCE_LENGTH} (is the mapping's reference column the "
                 "right one?); correct it in the back office")
@@ -223,7 +226,7 @@ class RowMapper:
         reason = ("has no letter or digit" if odd is None else
                   f"holds {_character_name(odd)}, but a reference is one line of characters "
                   "that can be seen")
-        self.problems.error(self.table.file, row_number, header, shown, "bad-reference",
+        self.problems.error(self.file, row_number, header, shown, "bad-reference",
                             f"the reference {reason}; correct it in the back office")
 
     def _check_required(self, values: dict[str, Any], row: dict[str, str],
@@ -232,13 +235,13 @@ class RowMapper:
         header = self.fm.columns["reference"]
         if reference.upper() in NO_REFERENCE:
             shown = "blank" if not reference else repr(reference)
-            self.problems.error(self.table.file, row_number, header, reference,
+            self.problems.error(self.file, row_number, header, reference,
                                 "missing-reference",
                                 f"the reference is {shown}: every row needs its own reference")
         for header in self._required:
             # A present-but-bad value has already produced its own error.
             if not row.get(header, "").strip():
-                self.problems.error(self.table.file, row_number, header, "",
+                self.problems.error(self.file, row_number, header, "",
                                     "missing-value", f"'{header}' is blank but required")
 
 
