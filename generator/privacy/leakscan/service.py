@@ -49,6 +49,9 @@ class LeakScan:
             max_workers=1, mp_context=mp.get_context("spawn"),
             initializer=_start_scanner, initargs=(_pickled((sensitive, public)),))
         self._queued: list[Future[LeakReport]] = []
+        # The pool starts its worker only when work is first queued; start it now, so
+        # that making the scanner overlaps the stages that come before any searching.
+        self._pool.submit(_nothing)
 
     def __enter__(self) -> LeakScan:
         return self
@@ -149,6 +152,10 @@ def _end_with(build: int) -> None:
     while os.getppid() == build:  # once the build has gone, another process adopts us
         time.sleep(ORPHAN_CHECK_SECONDS)
     os._exit(0)
+
+
+def _nothing() -> None:
+    pass
 
 
 def _scanner() -> LeakScanner:
