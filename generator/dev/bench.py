@@ -162,26 +162,52 @@ def _size(site: Path) -> tuple[float, int]:
     return round(sum(p.stat().st_size for p in files) / 1024 / 1024, 1), len(files)
 
 
-def _baseline(root: Path, entries: int, timeout: float) -> float | None:
-    """Plain MkDocs + Material, one Markdown page per register entry, automatic nav and
-    the built-in search: the approach a council would try first. None if it has not
-    finished within `timeout` seconds (its navigation is quadratic in page count)."""
+# The two plain MkDocs set-ups a council might try instead of this tool, rendering the
+# same register entries as Markdown pages with the Material theme. "strong" is the
+# fastest sensible one: a short explicit nav (MkDocs' automatic nav puts every page in
+# every page's menu, which is quadratic in pages) and no search plugin. "automatic" is
+# what a first try gives: automatic nav and the built-in search.
+BASELINES = {
+    "strong": "nav:\n  - Register: index.md\nplugins: []\n",
+    "automatic": "plugins:\n  - search\n",
+}
+
+
+def _plain_docs(root: Path, site: Path) -> tuple[Path, int]:
+    """A docs folder with one Markdown page per published register entry, holding the
+    entry's fields as the register's open data gives them; the folder and the count."""
     docs = root / "plain" / "docs"
     (docs / "register").mkdir(parents=True)
     (docs / "index.md").write_text("# Register\n")
-    for i in range(entries):
-        (docs / "register" / f"enf-{i:06d}.md").write_text(
-            f"# Enforcement notice ENF/{i:06d}\n\n| Field | Value |\n| --- | --- |\n"
-            f"| Address | {i} High Street |\n| Served | 1 January 2024 |\n"
-            "| Requirements | Remove the extension. |\n")
-    (root / "plain" / "mkdocs.yml").write_text(
-        "site_name: Plain\ntheme:\n  name: material\n  font: false\nplugins:\n  - search\n")
+    entries: list[dict] = []
+    for download in sorted((site / "downloads").glob("*.json")):
+        data = json.loads(download.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and isinstance(data.get("entries"), list):
+            entries.extend(data["entries"])
+    for i, entry in enumerate(entries):
+        rows = "".join(f"| {k} | {str(v).replace('|', '/')} |\n"
+                       for k, v in entry.items() if v not in ("", None))
+        (docs / "register" / f"entry-{i:06d}.md").write_text(
+            f"# {entry.get('reference', i)}\n\n| Field | Value |\n| --- | --- |\n{rows}",
+            encoding="utf-8")
+    return docs, len(entries)
+
+
+def _baseline(root: Path, kind: str, timeout: float) -> float | None:
+    """Seconds for plain MkDocs + Material (`kind`, one of BASELINES) over the pages
+    `_plain_docs` wrote; None if it had not finished within `timeout` seconds."""
+    project = root / "plain"
+    (project / "mkdocs.yml").write_text(
+        "site_name: Plain\ntheme:\n  name: material\n  font: false\n"
+        f"site_dir: site-{kind}\n" + BASELINES[kind])
     try:
         seconds, _, _, _ = _run_child(
             "from mkdocs.config import load_config\nfrom mkdocs.commands.build import "
-            "build\nbuild(load_config(config_file='mkdocs.yml'))", root / "plain", timeout)
+            "build\nbuild(load_config(config_file='mkdocs.yml'))", project, timeout)
     except subprocess.TimeoutExpired:
         return None
+    finally:
+        shutil.rmtree(project / f"site-{kind}", ignore_errors=True)
     return seconds
 
 
@@ -233,14 +259,19 @@ def bench_scale(name: str, cases: int, notices: int, baseline: bool,
             "output MB": size_mb, "output files": files,
             "gzipped KB": _page_weights(root / "site"),
         }
-        if baseline:
-            base = _baseline(root, entries, baseline_timeout)
-            if base is None:  # a lower bound: it was stopped
-                result["plain MkDocs seconds"] = f"> {baseline_timeout:.0f}"
-                result["speed-up over plain MkDocs"] = f"> {baseline_timeout / seconds:.1f}"
-            else:
-                result["plain MkDocs seconds"] = round(base, 1)
-                result["speed-up over plain MkDocs"] = round(base / seconds, 2)
+        if baseline:  # same run, same pages: ratios hold where absolute times do not
+            _, pages = _plain_docs(root, root / "site")
+            result["plain MkDocs pages"] = pages
+            for kind in BASELINES:
+                base = _baseline(root, kind, baseline_timeout)
+                key = f"plain MkDocs ({kind}) seconds"
+                if base is None:  # a lower bound: it was stopped
+                    result[key] = f"> {baseline_timeout:.0f}"
+                    result[f"speed-up over plain MkDocs ({kind})"] = \
+                        f"> {baseline_timeout / seconds:.1f}"
+                else:
+                    result[key] = round(base, 1)
+                    result[f"speed-up over plain MkDocs ({kind})"] = round(base / seconds, 2)
         result["content-only rebuild seconds"] = round(_content_rebuild(config), 1)
         return result
 
@@ -263,9 +294,11 @@ def print_table(results: dict) -> None:
         print(f"  output                {r['output MB']:>8} MB in {r['output files']:,} files")
         for page, kb in r["gzipped KB"].items():
             print(f"  gzipped {page:<38}{kb:>8} KB")
-        if "plain MkDocs seconds" in r:
-            print(f"  plain MkDocs baseline {r['plain MkDocs seconds']:>8} s "
-                  f"(speed-up: {r['speed-up over plain MkDocs']}x; target 3x)")
+        for kind in BASELINES:  # the strong one first: it is the one to beat
+            if f"plain MkDocs ({kind}) seconds" in r:
+                print(f"  plain MkDocs, {kind + ':':<10} {r[f'plain MkDocs ({kind}) seconds']:>7}"
+                      f" s for {r['plain MkDocs pages']:,} pages (this build is "
+                      f"{r[f'speed-up over plain MkDocs ({kind})']}x faster; target 3x)")
         print(f"  content-only rebuild  {r['content-only rebuild seconds']:>8} s")
     if "redaction" in results:
         red = results["redaction"]
