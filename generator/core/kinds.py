@@ -112,6 +112,11 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
          "A code (priority, status, breach type, notice type...) is not in the mapping.",
          "Add the code under `files.<name>.codes.<field>` in the mapping, mapped to its "
          "canonical value."),
+    Kind("unknown-stage-code", W, MAPPING,
+         "A case's stage code (used only by the case tracker) is not in the mapping; the "
+         "row is kept and the tracker shows the stages its dates give.",
+         "Add the code under `files.cases.codes.stage` in the mapping, mapped to a "
+         "tracker stage (see docs/tracker.md)."),
     Kind("unsafe-url", W, MAPPING,
          "A document link is not an https: or http: address; the link is left out.",
          "Correct the link in the back office."),
@@ -149,6 +154,10 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("page-address-clash", W, PAGES,
          "Two references give the same page address; the later notice's page gets a "
          "suffix.", "Nothing needs doing; both entries are published."),
+    Kind("tracker-reference-clash", W, PAGES,
+         "Two cases' references differ only in punctuation, spaces or capitals, which "
+         "the case tracker ignores when a person types one; neither gets a tracker code.",
+         "Give one of the cases a reference that differs in its letters or digits."),
     # Comms staff's pages
     Kind("broken-link", E, CONTENT, "A link in a page goes to a page that does not exist.",
          "Correct the link in the page named (the build stops until it is fixed)."),

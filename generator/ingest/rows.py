@@ -18,6 +18,7 @@ from typing import Any
 from generator.config.mapping import (
     CODE_ENUMS,
     FILE_FIELDS,
+    LENIENT_CODES,
     REQUIRED_FIELDS,
     FileMapping,
     Mapping,
@@ -191,6 +192,14 @@ class RowMapper:
         canonical_value = table.get(key)
         if canonical_value is None and value.strip().lower() in enum._value2member_map_:
             canonical_value = value.strip().lower()  # already a canonical value
+        if canonical_value is None and canonical in LENIENT_CODES:
+            known = ", ".join(f"'{k}'" for k in sorted(table)) or "none"
+            self.problems.warning(
+                self.table.file, row_number, header, value, f"unknown-{canonical}-code",
+                f"'{value}' is not a known {canonical} code, so the case tracker shows "
+                f"only the stages the dates give (add it to 'files.{self.fm.key}.codes."
+                f"{canonical}' in the mapping; known codes: {known})")
+            return None
         if canonical_value is None:
             known = ", ".join(f"'{k}'" for k in sorted(table)) or "none"
             self.problems.error(
@@ -292,7 +301,8 @@ def case_from(row: MappedRow) -> Case:
         status=v["status"], priority=v.get("priority"),
         breach_category=v.get("breach_category") or BreachCategory.OTHER,
         logged=v.get("logged"), first_visit=v.get("first_visit"), closed=v.get("closed"),
-        closure_reason=v.get("closure_reason"), location=location_from(v),
+        closure_reason=v.get("closure_reason"), stage=v.get("stage"),
+        location=location_from(v),
         description=v.get("description") or "", notes=v.get("notes") or "",
         people=people_from(v),
     )
