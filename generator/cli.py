@@ -54,10 +54,13 @@ def _summary(build: object) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.app.build import build
     from generator.app.result import BuildFailed
+    from generator.app.tracker_key import load_tracker_key
 
+    key = load_tracker_key(args.tracker_key_file, args.config.absolute().parent)
     try:
         result = build(args.config, args.mkdocs, args.site_dir, args.reports_dir,
-                       strict=args.strict, today=args.today, accept_drop=args.accept_drop)
+                       strict=args.strict, today=args.today, accept_drop=args.accept_drop,
+                       tracker_key=key)
     except BuildFailed as exc:
         _err(f"Build failed: {exc}")
         if exc.published:
@@ -67,6 +70,11 @@ def cmd_build(args: argparse.Namespace) -> int:
                  f"Reports are in {args.reports_dir}/.")
         return EXIT_DATA
     _summary(result)
+    if key is None:
+        _say("\nThe case tracker is off: no key was given (docs/tracker.md).")
+    else:
+        _say(f"\nThe case tracker follows {len(result.tracker_codes):,} cases; the codes "
+             f"for letters are in {args.reports_dir}/tracker-codes.csv (keep it private).")
     _say(f"\nSite built in {args.site_dir}/; reports in {args.reports_dir}/.")
     return EXIT_OK
 
@@ -144,6 +152,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--accept-drop", action="store_true",
                    help="publish even if the register lost many entries or many rows "
                    "have errors (see 'publish' in the configuration)")
+    p.add_argument("--tracker-key-file", type=Path, default=None,
+                   help="file holding the case tracker's secret key, outside the project "
+                   "folder (instead of the ENFORCEMENT_SITE_TRACKER_KEY environment "
+                   "variable); without a key the tracker is off. See docs/tracker.md")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="check the export and report every problem",

@@ -24,6 +24,7 @@ from generator.site.assemble import generate_other_pages, generate_register
 from generator.site.common import GeneratedSite
 from generator.site.home import page_context
 from generator.site.register import assign_slugs
+from generator.site.tracker import tracker_files
 from generator.stats.tables import compute
 
 
@@ -130,6 +131,10 @@ def _prepare_stages(build: Build, today: dt.date, scan: bool) -> None:
         build.stats = compute(build.public, config, build.wards)
     with build.stage("other pages"):
         generate_other_pages(build.site, build.public, build.stats, config, build.wards)
+    if build.tracker_key is not None:
+        with build.stage("case tracker"):
+            build.tracker_codes = tracker_files(build.site, dataset, config,
+                                                build.tracker_key, build.problems)
 
 
 def public_values(public: PublicData, config: Config) -> list[str]:
@@ -144,7 +149,7 @@ def public_values(public: PublicData, config: Config) -> list[str]:
 def prepared_for_plugin(build: Build, today: dt.date) -> Prepared:
     assert build.public and build.stats and build.site
     context, date_text = page_context(build.public, build.stats, build.config,
-                                      build.entries)
+                                      build.entries, tracker=build.tracker_key is not None)
     return Prepared(build.config, build.site, context, date_text, today, build.problems)
 
 
