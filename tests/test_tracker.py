@@ -131,7 +131,7 @@ def notice(notice_type, served=None, issued=None, withdrawn=None) -> _Notice:
 
 
 R, A, V = "received", "acknowledged", "visited"
-I, F, N, C = "investigating", "formal-action-considered", "notice-served", "closed"
+INV, F, N, C = "investigating", "formal-action-considered", "notice-served", "closed"
 ENF, PCN, BCN = (NoticeType.ENFORCEMENT_NOTICE, NoticeType.PLANNING_CONTRAVENTION_NOTICE,
                  NoticeType.BREACH_OF_CONDITION_NOTICE)
 
@@ -156,11 +156,11 @@ PROGRESS = [
                  id="a priority the charter sets no target for"),
     pytest.param(case(logged="2026-09-07", first_visit="2026-09-10",
                       stage=CaseStage.INVESTIGATING), [], "2026-09-30",
-                 [(R, "2026-09-04"), (A, "2026-09-07"), (V, "2026-09-10"), (I, None)],
+                 [(R, "2026-09-04"), (A, "2026-09-07"), (V, "2026-09-10"), (INV, None)],
                  None, C, "2026-12-04", True, id="investigating: resolve within 13 weeks"),
     pytest.param(case(logged="2026-09-07", stage=CaseStage.FORMAL_ACTION_CONSIDERED), [],
                  "2026-12-05",
-                 [(R, "2026-09-04"), (A, "2026-09-07"), (I, None), (F, None)],
+                 [(R, "2026-09-04"), (A, "2026-09-07"), (INV, None), (F, None)],
                  None, C, "2026-12-04", False,
                  id="formal action considered, no visit recorded, past the target"),
     pytest.param(case(first_visit="2026-09-10"),
@@ -172,7 +172,7 @@ PROGRESS = [
     pytest.param(case(first_visit="2026-09-10", stage=CaseStage.INVESTIGATING),
                  [notice(ENF, served="2026-10-01"), notice(BCN, issued="2026-09-25")],
                  "2026-10-02",
-                 [(R, "2026-09-04"), (V, "2026-09-10"), (I, None), (F, None),
+                 [(R, "2026-09-04"), (V, "2026-09-10"), (INV, None), (F, None),
                   (N, "2026-09-25")], None, C, None, None,
                  id="notice served: the first date a notice was served or issued"),
     pytest.param(case(status=CaseStatus.CLOSED, logged="2026-09-07", first_visit="2026-09-10",
