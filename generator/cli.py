@@ -93,6 +93,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_DATA if result.problems.errors else EXIT_OK
 
 
+def cmd_tracker_codes(args: argparse.Namespace) -> int:
+    from generator.app.prepare import codes_for_letters
+    from generator.app.result import BuildFailed
+    from generator.app.tracker_key import ENVIRONMENT_VARIABLE, load_tracker_key
+
+    key = load_tracker_key(args.tracker_key_file, args.config.absolute().parent)
+    if key is None:
+        raise UsageError(f"no tracker key: set {ENVIRONMENT_VARIABLE} or give "
+                         "--tracker-key-file (docs/tracker.md)")
+    try:
+        result = codes_for_letters(args.config, args.reports_dir,
+                                   args.today or dt.date.today(), key)
+    except BuildFailed as exc:
+        _err(f"The codes could not be made: {exc}")
+        return EXIT_DATA
+    _say(f"Wrote the access codes of {len(result.tracker_codes):,} cases to "
+         f"{args.reports_dir}/tracker-codes.csv (keep it private).")
+    return EXIT_OK
+
+
 def cmd_sample(args: argparse.Namespace) -> int:
     from generator.dev.sample import write_sample
 
@@ -164,6 +184,17 @@ def _parser() -> argparse.ArgumentParser:
                        "error.")
     common(p)
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("tracker-codes", help="write the case tracker's access codes for "
+                       "letters, without building the site",
+                       description="Read the export and write reports/tracker-codes.csv: "
+                       "each tracked case's access code, for the letters the council "
+                       "sends. Needs the same key as the build (docs/tracker.md).")
+    common(p)
+    p.add_argument("--tracker-key-file", type=Path, default=None,
+                   help="file holding the key, outside the project folder (instead of "
+                   "the ENFORCEMENT_SITE_TRACKER_KEY environment variable)")
+    p.set_defaults(func=cmd_tracker_codes)
 
     p = sub.add_parser("sample", help="write a synthetic export of a fictional district",
                        description="Write a synthetic back-office export (same seed, same "

@@ -19,6 +19,7 @@ from generator.ingest.locate import locate
 from generator.ingest.validate import validate
 from generator.privacy import leakscan
 from generator.privacy.anonymise import PublicData, anonymise, load_extra_names
+from generator.privacy.tracker_codes import TrackerKey
 from generator.render.plugin import Prepared
 from generator.site.assemble import generate_other_pages, generate_register
 from generator.site.common import GeneratedSite
@@ -71,6 +72,19 @@ def validate_export(config_path: Path, reports_dir: Path, today: dt.date) -> Bui
             run_data_stages(result, today, collection)
     finally:
         reports.write_whatever_happened(result, reports_dir.absolute())
+    return result
+
+
+def codes_for_letters(config_path: Path, reports_dir: Path, today: dt.date,
+                      key: TrackerKey) -> Build:
+    """reports/tracker-codes.csv from the export and the key, without building a site:
+    for the council's own machine, when the site is built elsewhere (docs/tracker.md).
+    The codes are the ones the published site's files answer to, as long as both use
+    the same key and export."""
+    result = Build(load_config(config_path), tracker_key=key)
+    with CycleCollection() as collection:
+        run_data_stages(result, today, collection)
+    reports.write_tracker_codes(result, reports_dir.absolute())
     return result
 
 
