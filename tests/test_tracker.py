@@ -370,3 +370,43 @@ def test_the_leak_scan_searches_the_tracker_files(project: Project, monkeypatch)
     assert "leak scan" in result.output and "track/" in result.output
     assert not (project.site / "index.html").exists()
     assert not (project.reports / "tracker-codes.csv").exists()
+
+
+def test_the_codes_for_letters_can_be_made_without_building(built: Project, tmp_path):
+    key_file = built.root.parent / "tracker.key"
+    reports = tmp_path / "reports"
+    result = run_cli("tracker-codes", "--config", built.config, "--reports-dir", reports,
+                     "--tracker-key-file", key_file)
+    assert result.exit_code == 0, result.output
+    assert (reports / "tracker-codes.csv").read_bytes() == \
+        (built.reports / "tracker-codes.csv").read_bytes()
+    assert not (tmp_path / "site").exists()
+
+
+def test_the_codes_command_needs_the_key(built: Project, tmp_path, monkeypatch):
+    monkeypatch.delenv(ENVIRONMENT_VARIABLE, raising=False)
+    result = run_cli("tracker-codes", "--config", built.config, "--reports-dir", tmp_path)
+    assert result.exit_code == 2
+    assert ENVIRONMENT_VARIABLE in result.output
+    assert not (tmp_path / "tracker-codes.csv").exists()
+
+
+def _issues(project: Project) -> list[dict[str, str]]:
+    with (project.reports / "issues.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_an_unknown_stage_code_is_a_warning_and_costs_no_row(project: Project):
+    project.validate()
+    errors_before = [i for i in _issues(project) if i["severity"] == "error"]
+
+    def forget_monitoring(mapping):
+        del mapping["files"]["cases"]["codes"]["stage"]["OPEN - MONITORING"]
+
+    project.edit_mapping(forget_monitoring)
+    project.validate()
+    issues = _issues(project)
+    stage = [i for i in issues if i["kind"] == "unknown-stage-code"]
+    assert stage and {i["severity"] for i in stage} == {"warning"}
+    assert {i["value"] for i in stage} == {"OPEN - MONITORING"}
+    assert [i for i in issues if i["severity"] == "error"] == errors_before

@@ -32,7 +32,7 @@ from generator.core.model import (
     People,
     Source,
 )
-from generator.core.problems import Problems
+from generator.core.problems import Problem, Problems, Severity
 from generator.core.suggest import closest
 from generator.core.untrusted import web_address
 from generator.ingest.read import Table
@@ -94,22 +94,28 @@ class RowMapper:
                                if self.kinds[c] not in untyped]
         # Required columns other than the reference (which has a check of its own).
         self._required = [fm.columns[r] for r in REQUIRED_FIELDS[fm.key] if r != "reference"]
+        self._lenient: list[Problem] = []  # the row's warnings for unknown lenient codes
 
     def check_headers(self) -> bool:
         """Every mapped column must exist; name the key, the headers and the closest one."""
         ok = True
         headers = self.table.headers
-        wanted = {f"files.{self.fm.key}.columns.{c}": h for c, h in self.fm.columns.items()}
+        # Each missing column once, with every key that names it (the case tracker's
+        # `stage` often reads the status column again).
+        wanted: dict[str, list[str]] = {}
+        for c, h in self.fm.columns.items():
+            wanted.setdefault(h, []).append(f"files.{self.fm.key}.columns.{c}")
         if self.mapping.exclude_column:  # without it, another authority's rows get through
-            wanted["exclude.column"] = self.mapping.exclude_column
-        for key, header in wanted.items():
+            wanted.setdefault(self.mapping.exclude_column, []).append("exclude.column")
+        for header, keys in wanted.items():
             if header in headers:
                 continue
+            key = "' and '".join(keys)
             close = closest(header, headers, cutoff=0.5)
             hint = f" Did you mean '{close}'?" if close else ""
             self.problems.error(
                 self.table.file, self.table.header_row, header, "", "column-missing",
-                f"the mapping's '{key}' names column "
+                f"the mapping's '{key}' {'names' if len(keys) == 1 else 'name'} column "
                 f"'{header}', which is not in the file.{hint} The file's columns are: "
                 + ", ".join(f"'{h}'" for h in headers),
             )
@@ -132,8 +138,13 @@ class RowMapper:
         if (len(reference) > MAX_REFERENCE_LENGTH or not reference.isprintable()
                 or not _LETTER_OR_DIGIT.search(reference)):
             self._check_reference(reference, row_number)
+        lenient, self._lenient = self._lenient, []
         if self.problems.error_count > before:
+            # Said once: the row is left out for its error (often the same value, in
+            # the status column the stage codes also read).
             return None
+        for problem in lenient:
+            self.problems.add(problem)
         return MappedRow(source, values, row)
 
     def _converter(self, canonical: str, header: str) -> Callable[[str, int], Any]:
@@ -194,11 +205,12 @@ class RowMapper:
             canonical_value = value.strip().lower()  # already a canonical value
         if canonical_value is None and canonical in LENIENT_CODES:
             known = ", ".join(f"'{k}'" for k in sorted(table)) or "none"
-            self.problems.warning(
-                self.table.file, row_number, header, value, f"unknown-{canonical}-code",
+            self._lenient.append(Problem(
+                self.table.file, row_number, header, value, LENIENT_CODES[canonical],
+                Severity.WARNING,
                 f"'{value}' is not a known {canonical} code, so the case tracker shows "
                 f"only the stages the dates give (add it to 'files.{self.fm.key}.codes."
-                f"{canonical}' in the mapping; known codes: {known})")
+                f"{canonical}' in the mapping; known codes: {known})"))
             return None
         if canonical_value is None:
             known = ", ".join(f"'{k}'" for k in sorted(table)) or "none"
