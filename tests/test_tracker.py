@@ -16,7 +16,7 @@ import stat
 
 import pytest
 
-from conftest import TRACKER_KEY, Project, read_rows, run_cli
+from conftest import REPO, TRACKER_KEY, Project, make_project, read_rows, run_cli
 from generator.app.tracker_key import ENVIRONMENT_VARIABLE, load_tracker_key
 from generator.config.schema import Charter, PriorityTarget, Tracker
 from generator.core.errors import UsageError
@@ -36,6 +36,7 @@ from generator.ingest.export import Dataset
 from generator.privacy.tracker_codes import TrackerKey, file_name, typed_code, typed_reference
 from generator.site import tracker
 from generator.site.common import GeneratedSite
+from generator.site.content_checks import tracker_wording
 
 KEY = b"northbrook-test-key-0123456789abcdef"
 OURS = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -410,3 +411,45 @@ def test_an_unknown_stage_code_is_a_warning_and_costs_no_row(project: Project):
     assert stage and {i["severity"] for i in stage} == {"warning"}
     assert {i["value"] for i in stage} == {"OPEN - MONITORING"}
     assert [i for i in issues if i["severity"] == "error"] == errors_before
+
+
+# ---- The page's words ---------------------------------------------------------------------
+
+
+PAGE = (REPO / "site_src" / "track-your-report.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("change, kinds", [
+    (lambda page: page, []),
+    (lambda page: page.replace("{: #stage-visited }", ""), ["tracker-wording-missing"]),
+    (lambda page: page.replace("{: #outcome-immune }", "{: #outcome-too-late }"),
+     ["tracker-wording-missing"]),
+    (lambda page: page.replace("{{ tracker_form }}", ""), ["tracker-form-missing"]),
+    (lambda page: page.replace("{{ tracker_form }}", "{{tracker_form}}"), []),
+])
+def test_the_page_keeps_its_form_and_a_heading_for_each_stage_and_outcome(change, kinds):
+    findings = tracker_wording("track-your-report.md", change(PAGE), 1)
+    assert [f.kind for f in findings] == kinds
+    assert tracker_wording("faq.md", "no form here", 1) == []
+
+
+def test_a_page_without_the_form_stops_the_build(tmp_path, small_export, monkeypatch):
+    monkeypatch.delenv(ENVIRONMENT_VARIABLE, raising=False)
+    project = make_project(tmp_path / "project", small_export, copy_pages=True)
+    page = project.root / "site_src" / "track-your-report.md"
+    page.write_text(page.read_text().replace("{{ tracker_form }}", ""))
+    result = project.build()
+    assert result.exit_code == 1
+    assert "track-your-report.md" in result.output and "tracker_form" in result.output
+    assert not (project.site / "index.html").exists()
+
+
+def test_the_files_are_the_same_every_time(config_for_tracker):
+    cases = [case(f"ENF/2026/{n:04}", first_visit="2026-09-10") for n in range(50)]
+    made = []
+    for _ in range(2):
+        site = GeneratedSite()
+        tracker.tracker_files(site, _dataset(cases), config_for_tracker, TrackerKey(KEY),
+                              Problems())
+        made.append(site.files)
+    assert made[0] == made[1] and len(made[0]) == 50

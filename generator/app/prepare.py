@@ -10,6 +10,7 @@ from pathlib import Path
 
 from generator.app import reports
 from generator.app.result import Build
+from generator.app.tracker_key import load_tracker_key
 from generator.config.mapping import load_mapping
 from generator.config.policy import build_policy
 from generator.config.schema import Config, load_config
@@ -56,9 +57,9 @@ class CycleCollection:
             gc.enable()
 
 
-def prepare(config: Config, today: dt.date) -> Build:
+def prepare(config: Config, today: dt.date, tracker_key: TrackerKey | None = None) -> Build:
     """The data stages: everything up to the pages, with nothing written anywhere."""
-    build = Build(config)
+    build = Build(config, tracker_key=tracker_key)
     with CycleCollection() as collection:
         run_data_stages(build, today, collection)
     return build
@@ -171,4 +172,7 @@ def prepare_for_mkdocs(config_path: Path) -> Prepared:
     """For `mkdocs serve`/`mkdocs build` run directly: the data stages, then the plugin."""
     config = load_config(config_path)
     today = dt.date.today()
-    return prepared_for_plugin(prepare(config, today), today)
+    # The preview shows the case tracker working when the key is in the environment,
+    # as the build would (the preview's files are never published).
+    key = load_tracker_key(None, config.base_dir)
+    return prepared_for_plugin(prepare(config, today, key), today)

@@ -161,6 +161,15 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     # Comms staff's pages
     Kind("broken-link", E, CONTENT, "A link in a page goes to a page that does not exist.",
          "Correct the link in the page named (the build stops until it is fixed)."),
+    Kind("tracker-form-missing", E, CONTENT,
+         "The \"Track your report\" page has lost its `{{ tracker_form }}` line.",
+         "Put `{{ tracker_form }}` back in site_src/track-your-report.md, on a line of its "
+         "own (the build stops until it is fixed)."),
+    Kind("tracker-wording-missing", W, CONTENT,
+         "A stage or outcome of the case tracker has no heading with its id on the "
+         "\"Track your report\" page; the tracker shows a stock name and no explanation.",
+         "Put the heading back with its id, e.g. `### Site visit {: #stage-visited }` "
+         "(docs/tracker.md)."),
     Kind("image-no-alt", W, CONTENT, "An image has no text alternative.",
          "Describe the image in the brackets: ![what it shows](file.png)."),
     Kind("heading-skipped", W, CONTENT, "A heading skips a level (## then ####).",

@@ -37,7 +37,8 @@ from generator.site.common import GeneratedSite, render
 from generator.stats.periods import add_working_days
 
 FOLDER = "track"
-TRACK_PAGE = "track-your-report/"  # the page's address (site_src/track-your-report.md)
+TRACK_PAGE_SOURCE = "track-your-report.md"  # in site_src/: its words and its form
+TRACK_PAGE = "track-your-report/"  # its address
 FILE_SIZE = 512  # bytes: every file, whatever it says (the longest needs about 330)
 VERSION = 1
 STAGES = list(CaseStage)
