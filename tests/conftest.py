@@ -172,10 +172,20 @@ def project(tmp_path: Path, small_export: Path) -> Project:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory, small_export: Path) -> Project:
     """One full build shared by read-only tests of the built site."""
-    folder = tmp_path_factory.mktemp("built")
+    project = make_project(tmp_path_factory.mktemp("built") / "project", small_export)
+    result = project.build()
+    assert result.exit_code == 0, result.output
+    return project
+
+
+@pytest.fixture(scope="session")
+def tracked(tmp_path_factory: pytest.TempPathFactory, small_export: Path) -> Project:
+    """A full build with the case tracker on, its key in a file outside the project as a
+    council keeps it (test_tracker.py, test_browser.py). Apart from `built`: a tracker
+    file holds one case's exact dates, which the privacy tests rightly find nowhere in
+    the public pages."""
+    folder = tmp_path_factory.mktemp("tracked")
     project = make_project(folder / "project", small_export)
-    # With the case tracker on: its key in a file outside the project, as a council
-    # keeps it (tests/test_tracker.py, test_browser.py).
     key_file = folder / "tracker.key"
     key_file.write_text(TRACKER_KEY + "\n")
     result = project.build("--tracker-key-file", str(key_file))

@@ -467,12 +467,29 @@ def test_keyboard_reaches_skip_link_nav_filter_and_sort_with_visible_focus(
 # ---- Track your report ------------------------------------------------------------------------
 
 
-def tracker_codes(target: SiteUnderTest) -> list[dict[str, str]]:
-    """The codes the build wrote for the council's letters, beside the configuration."""
-    path = target.config_file.parent / "reports" / "tracker-codes.csv"
-    if os.environ.get("QUALITY_GATE_SITE") and not path.exists():
-        pytest.skip("the site under test was built without the case tracker")
-    with path.open(encoding="utf-8", newline="") as handle:
+@pytest.fixture(scope="session")
+def tracker_site(request: pytest.FixtureRequest) -> tuple[Path, Path]:
+    """(site, codes for letters) of a site with the case tracker on: the quality gate's
+    site when it has the tracker on, otherwise the `tracked` build of the small export."""
+    if os.environ.get("QUALITY_GATE_SITE"):
+        target = site_under_test(request)
+        codes = target.config_file.parent / "reports" / "tracker-codes.csv"
+        if not (target.site / "track").is_dir() or not codes.is_file():
+            pytest.skip("the site under test was built without the case tracker")
+        return target.site, codes
+    tracked = request.getfixturevalue("tracked")
+    return tracked.site, tracked.reports / "tracker-codes.csv"
+
+
+@pytest.fixture(scope="session")
+def tracker_url(tracker_site: tuple[Path, Path]) -> Iterator[str]:
+    with serve(tracker_site[0]) as url:
+        yield url
+
+
+def tracker_codes(tracker_site: tuple[Path, Path]) -> list[dict[str, str]]:
+    """The codes the build wrote for the council's letters."""
+    with tracker_site[1].open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -483,10 +500,10 @@ TRACKER_SAMPLES = [("ENF/2024/0012", "K7QM-3XHP-9TDA"), ("enf 2024 0012", "k7qm 
 
 
 def test_the_page_names_files_as_the_build_does(
-        browser: Browser, site_url: str, tiles: re.Pattern[str]) -> None:
+        browser: Browser, tracker_url: str, tiles: re.Pattern[str]) -> None:
     from generator.privacy.tracker_codes import file_name, typed_code, typed_reference
 
-    with visit(browser, site_url + "/track-your-report/", 1280, tiles) as seen:
+    with visit(browser, tracker_url + "/track-your-report/", 1280, tiles) as seen:
         read = seen.page.evaluate(
             """samples => Promise.all(samples.map(([r, c]) => {
                  const t = window.enforcementTracker;
@@ -512,18 +529,20 @@ def _track_files(seen: Visit) -> list[str]:
 
 
 def test_a_resident_looks_up_a_report_by_keyboard_at_390_px(
-        browser: Browser, site_url: str, tiles: re.Pattern[str],
-        target: SiteUnderTest) -> None:
+        browser: Browser, tracker_url: str, tiles: re.Pattern[str],
+        tracker_site: tuple[Path, Path]) -> None:
     """Reference and code as a resident types them from the letter (small letters,
     spaces), by keyboard alone; the result is announced and focused; only that one file
     is asked for. A wrong code and an unknown reference then read the same and ask for
     a file of the same kind, which is not there either way."""
-    codes = tracker_codes(target)
+    codes = tracker_codes(tracker_site)
     row = codes[len(codes) // 2]
     typed_reference = row["reference"].lower().replace("/", " ")
-    with visit(browser, site_url + "/track-your-report/", 390, tiles) as seen:
+    with visit(browser, tracker_url + "/track-your-report/", 390, tiles) as seen:
         page = seen.page
         assert page.locator("#tracker-form").is_visible()
+        violations = axe_violations(page)
+        assert not violations, format_violations(violations)
         _type_into(seen, "tracker-reference", typed_reference)
         _type_into(seen, "tracker-code", row["access_code"].lower(), most_tabs=1)
         page.keyboard.press("Enter")
@@ -577,13 +596,12 @@ def test_a_resident_looks_up_a_report_by_keyboard_at_390_px(
 
 
 def test_without_javascript_the_page_says_how_else_to_get_an_update(
-        browser: Browser, site_url: str, target: SiteUnderTest) -> None:
-    tracker_codes(target)  # (the site under test has the tracker on)
+        browser: Browser, tracker_url: str) -> None:
     context = browser.new_context(java_script_enabled=False,
                                   viewport={"width": 390, "height": HEIGHT})
     try:
         page = context.new_page()
-        page.goto(site_url + "/track-your-report/")
+        page.goto(tracker_url + "/track-your-report/")
         assert page.locator("#tracker-form").is_hidden()
         assert "needs JavaScript" in page.inner_text("article")
         assert page.locator("#other-ways-to-get-an-update").is_visible()

@@ -281,7 +281,9 @@ def test_a_key_that_cannot_be_used_is_refused_without_being_shown(tmp_path, wher
 # ---- Through the command line ----------------------------------------------------------
 
 
-def test_the_built_site_has_one_padded_file_per_code_and_the_codes_stay_outside(built):
+def test_the_built_site_has_one_padded_file_per_code_and_the_codes_stay_outside(
+        tracked: Project):
+    built = tracked
     codes_file = built.reports / "tracker-codes.csv"
     assert stat.S_IMODE(codes_file.stat().st_mode) == 0o600
     with codes_file.open(encoding="utf-8", newline="") as handle:
@@ -373,7 +375,8 @@ def test_the_leak_scan_searches_the_tracker_files(project: Project, monkeypatch)
     assert not (project.reports / "tracker-codes.csv").exists()
 
 
-def test_the_codes_for_letters_can_be_made_without_building(built: Project, tmp_path):
+def test_the_codes_for_letters_can_be_made_without_building(tracked: Project, tmp_path):
+    built = tracked
     key_file = built.root.parent / "tracker.key"
     reports = tmp_path / "reports"
     result = run_cli("tracker-codes", "--config", built.config, "--reports-dir", reports,
@@ -384,7 +387,8 @@ def test_the_codes_for_letters_can_be_made_without_building(built: Project, tmp_
     assert not (tmp_path / "site").exists()
 
 
-def test_the_codes_command_needs_the_key(built: Project, tmp_path, monkeypatch):
+def test_the_codes_command_needs_the_key(tracked: Project, tmp_path, monkeypatch):
+    built = tracked
     monkeypatch.delenv(ENVIRONMENT_VARIABLE, raising=False)
     result = run_cli("tracker-codes", "--config", built.config, "--reports-dir", tmp_path)
     assert result.exit_code == 2
