@@ -54,10 +54,13 @@ def _summary(build: object) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.app.build import build
     from generator.app.result import BuildFailed
+    from generator.app.tracker_key import load_tracker_key
 
+    key = load_tracker_key(args.tracker_key_file, args.config.absolute().parent)
     try:
         result = build(args.config, args.mkdocs, args.site_dir, args.reports_dir,
-                       strict=args.strict, today=args.today, accept_drop=args.accept_drop)
+                       strict=args.strict, today=args.today, accept_drop=args.accept_drop,
+                       tracker_key=key)
     except BuildFailed as exc:
         _err(f"Build failed: {exc}")
         if exc.published:
@@ -67,6 +70,11 @@ def cmd_build(args: argparse.Namespace) -> int:
                  f"Reports are in {args.reports_dir}/.")
         return EXIT_DATA
     _summary(result)
+    if key is None:
+        _say("\nThe case tracker is off: no key was given (docs/tracker.md).")
+    else:
+        _say(f"\nThe case tracker follows {len(result.tracker_codes):,} cases; the codes "
+             f"for letters are in {args.reports_dir}/tracker-codes.csv (keep it private).")
     _say(f"\nSite built in {args.site_dir}/; reports in {args.reports_dir}/.")
     return EXIT_OK
 
@@ -83,6 +91,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
     _summary(result)
     _say(f"\nThe full list is in {args.reports_dir}/issues.csv.")
     return EXIT_DATA if result.problems.errors else EXIT_OK
+
+
+def cmd_tracker_codes(args: argparse.Namespace) -> int:
+    from generator.app.prepare import codes_for_letters
+    from generator.app.result import BuildFailed
+    from generator.app.tracker_key import ENVIRONMENT_VARIABLE, load_tracker_key
+
+    key = load_tracker_key(args.tracker_key_file, args.config.absolute().parent)
+    if key is None:
+        raise UsageError(f"no tracker key: set {ENVIRONMENT_VARIABLE} or give "
+                         "--tracker-key-file (docs/tracker.md)")
+    try:
+        result = codes_for_letters(args.config, args.reports_dir,
+                                   args.today or dt.date.today(), key)
+    except BuildFailed as exc:
+        _err(f"The codes could not be made: {exc}")
+        return EXIT_DATA
+    _say(f"Wrote the access codes of {len(result.tracker_codes):,} cases to "
+         f"{args.reports_dir}/tracker-codes.csv (keep it private).")
+    return EXIT_OK
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
@@ -144,6 +172,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--accept-drop", action="store_true",
                    help="publish even if the register lost many entries or many rows "
                    "have errors (see 'publish' in the configuration)")
+    p.add_argument("--tracker-key-file", type=Path, default=None,
+                   help="file holding the case tracker's secret key, outside the project "
+                   "folder (instead of the ENFORCEMENT_SITE_TRACKER_KEY environment "
+                   "variable); without a key the tracker is off. See docs/tracker.md")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="check the export and report every problem",
@@ -152,6 +184,17 @@ def _parser() -> argparse.ArgumentParser:
                        "error.")
     common(p)
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("tracker-codes", help="write the case tracker's access codes for "
+                       "letters, without building the site",
+                       description="Read the export and write reports/tracker-codes.csv: "
+                       "each tracked case's access code, for the letters the council "
+                       "sends. Needs the same key as the build (docs/tracker.md).")
+    common(p)
+    p.add_argument("--tracker-key-file", type=Path, default=None,
+                   help="file holding the key, outside the project folder (instead of "
+                   "the ENFORCEMENT_SITE_TRACKER_KEY environment variable)")
+    p.set_defaults(func=cmd_tracker_codes)
 
     p = sub.add_parser("sample", help="write a synthetic export of a fictional district",
                        description="Write a synthetic back-office export (same seed, same "

@@ -152,6 +152,10 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
+# The case tracker's key in the tests' builds: never a real council's.
+TRACKER_KEY = "tests-only-tracker-key-not-secret-0123456789"
+
+
 @pytest.fixture(scope="session")
 def small_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated export, small enough for fast end-to-end builds."""
@@ -170,6 +174,21 @@ def built(tmp_path_factory: pytest.TempPathFactory, small_export: Path) -> Proje
     """One full build shared by read-only tests of the built site."""
     project = make_project(tmp_path_factory.mktemp("built") / "project", small_export)
     result = project.build()
+    assert result.exit_code == 0, result.output
+    return project
+
+
+@pytest.fixture(scope="session")
+def tracked(tmp_path_factory: pytest.TempPathFactory, small_export: Path) -> Project:
+    """A full build with the case tracker on, its key in a file outside the project as a
+    council keeps it (test_tracker.py, test_browser.py). Apart from `built`: a tracker
+    file holds one case's exact dates, which the privacy tests rightly find nowhere in
+    the public pages."""
+    folder = tmp_path_factory.mktemp("tracked")
+    project = make_project(folder / "project", small_export)
+    key_file = folder / "tracker.key"
+    key_file.write_text(TRACKER_KEY + "\n")
+    result = project.build("--tracker-key-file", str(key_file))
     assert result.exit_code == 0, result.output
     return project
 

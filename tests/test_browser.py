@@ -21,6 +21,7 @@ broken copy of the site.
 from __future__ import annotations
 
 import base64
+import csv
 import functools
 import http.server
 import json
@@ -461,6 +462,151 @@ def test_keyboard_reaches_skip_link_nav_filter_and_sort_with_visible_focus(
         page.keyboard.press("Tab")
         after = page.evaluate(FOCUSED)
         assert after and after["inContent"], f"after the skip link, focus went to {after}"
+
+
+# ---- Track your report ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def tracker_site(request: pytest.FixtureRequest) -> tuple[Path, Path]:
+    """(site, codes for letters) of a site with the case tracker on: the quality gate's
+    site when it has the tracker on, otherwise the `tracked` build of the small export."""
+    if os.environ.get("QUALITY_GATE_SITE"):
+        target = site_under_test(request)
+        codes = target.config_file.parent / "reports" / "tracker-codes.csv"
+        if not (target.site / "track").is_dir() or not codes.is_file():
+            pytest.skip("the site under test was built without the case tracker")
+        return target.site, codes
+    tracked = request.getfixturevalue("tracked")
+    return tracked.site, tracked.reports / "tracker-codes.csv"
+
+
+@pytest.fixture(scope="session")
+def tracker_url(tracker_site: tuple[Path, Path]) -> Iterator[str]:
+    with serve(tracker_site[0]) as url:
+        yield url
+
+
+def tracker_codes(tracker_site: tuple[Path, Path]) -> list[dict[str, str]]:
+    """The codes the build wrote for the council's letters."""
+    with tracker_site[1].open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+# Strings the page and tracker_codes.py must read alike.
+TRACKER_SAMPLES = [("ENF/2024/0012", "K7QM-3XHP-9TDA"), ("enf 2024 0012", "k7qm 3xhp 9tda"),
+                   ("ＥＮＦ／２０２４", "K7QM–3XHP–9TDA"), ("23/00456/ENF", "K7QM-3XHP-9TD0"),
+                   ("Straße 5", "ABCD"), ("", "")]
+
+
+def test_the_page_names_files_as_the_build_does(
+        browser: Browser, tracker_url: str, tiles: re.Pattern[str]) -> None:
+    from generator.privacy.tracker_codes import file_name, typed_code, typed_reference
+
+    with visit(browser, tracker_url + "/track-your-report/", 1280, tiles) as seen:
+        read = seen.page.evaluate(
+            """samples => Promise.all(samples.map(([r, c]) => {
+                 const t = window.enforcementTracker;
+                 return t.fileName(r, c).then(name => [t.typedReference(r),
+                                                       t.typedCode(c), name]);
+               }))""", TRACKER_SAMPLES)
+    assert read == [[typed_reference(r), typed_code(c), file_name(r, c)]
+                    for r, c in TRACKER_SAMPLES]
+
+
+def _type_into(seen: Visit, field: str, text: str, most_tabs: int = 60) -> None:
+    """Tab from where the focus is to `field`, then type: as a keyboard user does."""
+    for _ in range(most_tabs):
+        seen.page.keyboard.press("Tab")
+        if seen.page.evaluate("() => document.activeElement.id") == field:
+            seen.page.keyboard.type(text)
+            return
+    raise AssertionError(f"Tab never reached #{field}")
+
+
+def _track_files(seen: Visit) -> list[str]:
+    return [u for u in seen.requested if "/track/" in u]
+
+
+def test_a_resident_looks_up_a_report_by_keyboard_at_390_px(
+        browser: Browser, tracker_url: str, tiles: re.Pattern[str],
+        tracker_site: tuple[Path, Path]) -> None:
+    """Reference and code as a resident types them from the letter (small letters,
+    spaces), by keyboard alone; the result is announced and focused; only that one file
+    is asked for. A wrong code and an unknown reference then read the same and ask for
+    a file of the same kind, which is not there either way."""
+    codes = tracker_codes(tracker_site)
+    row = codes[len(codes) // 2]
+    typed_reference = row["reference"].lower().replace("/", " ")
+    with visit(browser, tracker_url + "/track-your-report/", 390, tiles) as seen:
+        page = seen.page
+        assert page.locator("#tracker-form").is_visible()
+        violations = axe_violations(page)
+        assert not violations, format_violations(violations)
+        _type_into(seen, "tracker-reference", typed_reference)
+        _type_into(seen, "tracker-code", row["access_code"].lower(), most_tabs=1)
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#tracker-result:not([hidden])", timeout=15_000)
+        assert page.evaluate("() => document.activeElement.id") == "tracker-result-heading"
+        result = page.inner_text("#tracker-result")
+        assert "Where it is up to:" in result and "Steps so far" in result
+        assert "Report received" in result
+        asked = _track_files(seen)
+        assert len(asked) == 1 and re.search(r"/track/[0-9a-f]{64}\.json$", asked[0])
+        violations = axe_violations(page)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "tracker-result-390.png", full_page=True)
+        assert not violations, format_violations(violations)
+
+        # Nothing found: the same message, and the same request, whichever is wrong.
+        sizes = {}
+        for label, reference, code in (
+                ("wrong code", row["reference"], "2345-6789-ABCD"),
+                ("unknown reference", "NO/SUCH/CASE/99", row["access_code"])):
+            page.fill("#tracker-reference", reference)
+            page.fill("#tracker-code", code)
+            page.focus("#tracker-code")
+            before = len(_track_files(seen))
+            with page.expect_response(lambda r: "/track/" in r.url) as response:
+                page.keyboard.press("Enter")
+            page.wait_for_function(
+                "() => document.getElementById('tracker-status').textContent"
+                ".indexOf('could not find') >= 0")
+            assert page.locator("#tracker-result").is_hidden()
+            assert len(_track_files(seen)) == before + 1, label
+            sizes[label] = (response.value.status, len(response.value.body()),
+                            page.inner_text("#tracker-status"))
+        assert sizes["wrong code"] == sizes["unknown reference"]
+        assert sizes["wrong code"][0] == 404
+
+        # A code that cannot be one is said so at the field, and nothing is asked for.
+        before = len(_track_files(seen))
+        page.fill("#tracker-code", "O0O0")
+        page.focus("#tracker-code")
+        page.keyboard.press("Enter")
+        assert page.locator("#tracker-code-error").is_visible()
+        assert page.get_attribute("#tracker-code", "aria-invalid") == "true"
+        assert page.evaluate("() => document.activeElement.id") == "tracker-code"
+        assert len(_track_files(seen)) == before
+    assert seen.page_errors == []
+    assert third_party_requests(seen.requested, tiles) == []
+    # The only console errors are the browser's own notes of the two files not found.
+    assert all("404" in e and "/track/" in e for e in seen.console_errors), \
+        seen.console_errors
+
+
+def test_without_javascript_the_page_says_how_else_to_get_an_update(
+        browser: Browser, tracker_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False,
+                                  viewport={"width": 390, "height": HEIGHT})
+    try:
+        page = context.new_page()
+        page.goto(tracker_url + "/track-your-report/")
+        assert page.locator("#tracker-form").is_hidden()
+        assert "needs JavaScript" in page.inner_text("article")
+        assert page.locator("#other-ways-to-get-an-update").is_visible()
+    finally:
+        context.close()
 
 
 # ---- The gate can fail ------------------------------------------------------------------------

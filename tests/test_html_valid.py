@@ -71,7 +71,8 @@ def target(request: pytest.FixtureRequest) -> SiteUnderTest:
 
 
 PAGE_TYPES = ("home", "content-faq", "register", "register-address", "register-entry",
-              "map-register", "map-cases", "statistics", "quarterly-report", "search")
+              "map-register", "map-cases", "statistics", "quarterly-report", "search",
+              "tracker")
 
 
 def sample_entry(site: Path) -> tuple[str, str]:
@@ -101,6 +102,7 @@ def page_types(site: Path) -> dict[str, str]:
         "statistics": "/statistics/",
         "quarterly-report": "/statistics/quarterly-report/",
         "search": f"/search/?{urlencode({'q': reference})}",
+        "tracker": "/track-your-report/",
     }
     assert tuple(paths) == PAGE_TYPES
     return paths

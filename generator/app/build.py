@@ -16,6 +16,7 @@ from generator.app.prepare import CycleCollection, prepared_for_plugin, run_data
 from generator.app.result import Build, BuildFailed, cannot_write
 from generator.config.schema import load_config
 from generator.privacy import leakscan
+from generator.privacy.tracker_codes import TrackerKey
 from generator.publish.dropguard import DropRefused, check_drop
 from generator.publish.folders import (
     SiteFolders,
@@ -130,16 +131,18 @@ def manifest(result: Build) -> dict[str, object]:
 
 def build(config_path: Path, mkdocs_yml: Path, site_dir: Path, reports_dir: Path,
           strict: bool = False, today: dt.date | None = None,
-          accept_drop: bool = False) -> Build:
+          accept_drop: bool = False, tracker_key: TrackerKey | None = None) -> Build:
     """The whole build. Raises BuildFailed (data, privacy or the machine), BuildLocked
     (another build of the same site is running) or ConfigError. Whatever happens, the
-    site published before stays published and complete unless this build replaces it."""
+    site published before stays published and complete unless this build replaces it.
+    With `tracker_key`, the case tracker's files are built and their codes written to
+    reports/tracker-codes.csv once the site is published."""
     today = today or dt.date.today()
     # Absolute from here on: MkDocs makes its site folder absolute (relative to
     # mkdocs.yml), and every path handed to the leak scanner must be comparable with it.
     folders = SiteFolders.beside(site_dir)
     reports_dir = reports_dir.absolute()
-    result = Build(load_config(config_path))
+    result = Build(load_config(config_path), tracker_key=tracker_key)
     with locked(folders), CycleCollection() as collection:
         recover(folders)
         clearing = start_clearing(folders)
@@ -164,6 +167,13 @@ def build(config_path: Path, mkdocs_yml: Path, site_dir: Path, reports_dir: Path
             with result.stage("publish"):
                 publish(folders, staging, manifest(result), clearing)
             staging = None
+            # The letters' codes match the files now published (and none are left
+            # behind once the tracker is switched off).
+            try:
+                reports.write_tracker_codes(result, reports_dir)
+            except OSError as exc:
+                raise BuildFailed("the site was published, but the tracker's codes "
+                                  + cannot_write(exc), published=True) from None
         except DropRefused as exc:
             raise BuildFailed(str(exc)) from None
         except leakscan.ScanFailed as exc:

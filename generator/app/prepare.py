@@ -10,6 +10,7 @@ from pathlib import Path
 
 from generator.app import reports
 from generator.app.result import Build
+from generator.app.tracker_key import load_tracker_key
 from generator.config.mapping import load_mapping
 from generator.config.policy import build_policy
 from generator.config.schema import Config, load_config
@@ -19,11 +20,13 @@ from generator.ingest.locate import locate
 from generator.ingest.validate import validate
 from generator.privacy import leakscan
 from generator.privacy.anonymise import PublicData, anonymise, load_extra_names
+from generator.privacy.tracker_codes import TrackerKey
 from generator.render.plugin import Prepared
 from generator.site.assemble import generate_other_pages, generate_register
 from generator.site.common import GeneratedSite
 from generator.site.home import page_context
 from generator.site.register import assign_slugs
+from generator.site.tracker import tracker_files
 from generator.stats.tables import compute
 
 
@@ -54,9 +57,9 @@ class CycleCollection:
             gc.enable()
 
 
-def prepare(config: Config, today: dt.date) -> Build:
+def prepare(config: Config, today: dt.date, tracker_key: TrackerKey | None = None) -> Build:
     """The data stages: everything up to the pages, with nothing written anywhere."""
-    build = Build(config)
+    build = Build(config, tracker_key=tracker_key)
     with CycleCollection() as collection:
         run_data_stages(build, today, collection)
     return build
@@ -70,6 +73,19 @@ def validate_export(config_path: Path, reports_dir: Path, today: dt.date) -> Bui
             run_data_stages(result, today, collection)
     finally:
         reports.write_whatever_happened(result, reports_dir.absolute())
+    return result
+
+
+def codes_for_letters(config_path: Path, reports_dir: Path, today: dt.date,
+                      key: TrackerKey) -> Build:
+    """reports/tracker-codes.csv from the export and the key, without building a site:
+    for the council's own machine, when the site is built elsewhere (docs/tracker.md).
+    The codes are the ones the published site's files answer to, as long as both use
+    the same key and export."""
+    result = Build(load_config(config_path), tracker_key=key)
+    with CycleCollection() as collection:
+        run_data_stages(result, today, collection)
+    reports.write_tracker_codes(result, reports_dir.absolute())
     return result
 
 
@@ -130,6 +146,10 @@ def _prepare_stages(build: Build, today: dt.date, scan: bool) -> None:
         build.stats = compute(build.public, config, build.wards)
     with build.stage("other pages"):
         generate_other_pages(build.site, build.public, build.stats, config, build.wards)
+    if build.tracker_key is not None:
+        with build.stage("case tracker"):
+            build.tracker_codes = tracker_files(build.site, dataset, config,
+                                                build.tracker_key, build.problems)
 
 
 def public_values(public: PublicData, config: Config) -> list[str]:
@@ -144,7 +164,7 @@ def public_values(public: PublicData, config: Config) -> list[str]:
 def prepared_for_plugin(build: Build, today: dt.date) -> Prepared:
     assert build.public and build.stats and build.site
     context, date_text = page_context(build.public, build.stats, build.config,
-                                      build.entries)
+                                      build.entries, tracker=build.tracker_key is not None)
     return Prepared(build.config, build.site, context, date_text, today, build.problems)
 
 
@@ -152,4 +172,7 @@ def prepare_for_mkdocs(config_path: Path) -> Prepared:
     """For `mkdocs serve`/`mkdocs build` run directly: the data stages, then the plugin."""
     config = load_config(config_path)
     today = dt.date.today()
-    return prepared_for_plugin(prepare(config, today), today)
+    # The preview shows the case tracker working when the key is in the environment,
+    # as the build would (the preview's files are never published).
+    key = load_tracker_key(None, config.base_dir)
+    return prepared_for_plugin(prepare(config, today, key), today)

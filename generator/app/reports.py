@@ -7,6 +7,7 @@ They never contain a redacted value, a snippet of one or a hash of one.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 from generator.app.result import Build, BuildFailed, cannot_write
 from generator.core.untrusted import csv_text
+from generator.site.tracker import TRACK_PAGE
 
 
 def _late_entries(build: Build) -> list[list[str]]:
@@ -95,6 +97,33 @@ def write_all(build: Build, folder: Path) -> None:
         _late_entries(build)), encoding="utf-8")
     (folder / "build.json").write_text(json.dumps(
         {"stage seconds": build.timings}, indent=2) + "\n", encoding="utf-8")
+
+
+TRACKER_CODES = "tracker-codes.csv"
+# The mail-merge fields of reports/tracker-codes.csv (docs/tracker.md).
+TRACKER_COLUMNS = ["reference", "access_code", "track_page"]
+
+
+def write_tracker_codes(build: Build, folder: Path) -> None:
+    """reports/tracker-codes.csv: each tracked case's access code, for the council's
+    letters; readable by its owner only, as the codes open the cases' progress. Removed
+    when the tracker is off, so that no letter goes out with a code that does not work."""
+    path = folder / TRACKER_CODES
+    if build.tracker_key is None:
+        path.unlink(missing_ok=True)
+        return
+    page = (build.config.site.url or "/") + TRACK_PAGE
+    text = _csv(TRACKER_COLUMNS, [[c.reference, c.access_code, page]
+                                  for c in build.tracker_codes])
+    folder.mkdir(parents=True, exist_ok=True)
+    # Written under another name and renamed: a reader never sees half a file, and the
+    # file is never readable by others, not even for a moment.
+    partial = folder / f".{TRACKER_CODES}.partial"
+    partial.unlink(missing_ok=True)
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as out:
+        out.write(text)
+    os.replace(partial, path)
 
 
 def write_whatever_happened(result: Build, reports_dir: Path) -> None:

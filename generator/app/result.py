@@ -17,8 +17,10 @@ from generator.ingest.export import Dataset
 from generator.ingest.geo import WardMap
 from generator.privacy import leakscan
 from generator.privacy.anonymise import PublicData
+from generator.privacy.tracker_codes import TrackerKey
 from generator.site.common import GeneratedSite
 from generator.site.register import Entry
+from generator.site.tracker import TrackerCode
 from generator.stats.tables import Statistics
 
 
@@ -49,6 +51,8 @@ class Build:
     scanner: leakscan.LeakScan | None = None  # only when building a site
     scanned_early: dict[str, bytes] = field(default_factory=dict)  # files sent as bytes
     leaks: leakscan.LeakReport | None = None
+    tracker_key: TrackerKey | None = None  # the case tracker is on only with one
+    tracker_codes: list[TrackerCode] = field(default_factory=list)  # for the letters
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:

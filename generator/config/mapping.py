@@ -26,6 +26,7 @@ FILE_FIELDS: dict[str, dict[str, FieldKind]] = {
 REQUIRED_FIELDS = {file: tuple(name for name, f in fields_of(file).items() if f.required)
                    for file in FILES}
 CODE_ENUMS: dict[str, type[StrEnum]] = {f.name: f.codes for f in FIELDS if f.codes}
+LENIENT_CODES = {f.name: f.unknown_code_warning for f in FIELDS if f.unknown_code_warning}
 TOP_LEVEL_OPTIONS = ("export_date", "date_formats", "coordinates", "postcode_lookup",
                      "exclude", "files")
 EXCLUDE_OPTIONS = ("column", "values")

@@ -224,6 +224,14 @@ class Publish:
 
 
 @dataclass
+class Tracker:
+    closed_within_days: int = option(90, "How long after a case closes its tracker file "
+                                     "stays, in days (open cases always have one). The "
+                                     "tracker is on only when the build is given its key "
+                                     "(docs/tracker.md); the key is never an option here.")
+
+
+@dataclass
 class Config:
     council: Council = option(REQUIRED, "Who publishes the site.")
     site: Site = option(Site(), "Where and how the site is published.")
@@ -239,6 +247,8 @@ class Config:
     content: Content = option(Content(), "Checks on the pages comms staff edit.")
     publish: Publish = option(Publish(), "Safeguards before a build replaces the "
                               "published site.")
+    tracker: Tracker = option(Tracker(), "'Track your report': case progress for the "
+                              "person who reported it (docs/tracker.md).")
     # Set by the loader, not by the file: the folder paths are relative to.
     base_dir: Path = field(default=Path("."), metadata={"internal": True})
 
@@ -337,6 +347,8 @@ def _check(config: Config, problems: list[str]) -> None:
         value = getattr(config.publish, name)
         if isinstance(value, int) and not 0 <= value <= 100:
             problems.append(f"'publish.{name}' must be a percentage from 0 to 100")
+    if config.tracker.closed_within_days < 0:
+        problems.append("'tracker.closed_within_days' cannot be negative")
     if config.privacy.suppression_threshold < 0:
         problems.append("'privacy.suppression_threshold' cannot be negative")
     cell = config.privacy.grid_cell_metres
@@ -433,6 +445,15 @@ def load_config(path: Path) -> Config:
     if not isinstance(raw, dict):
         raise ConfigError(name, ["the file must be a mapping of sections"])
     problems: list[str] = []
+    tracker = raw.get("tracker")
+    if isinstance(tracker, dict) and any("key" in str(k).lower() for k in tracker):
+        # Said plainly: this file is in the repository, and the key must never be.
+        problems.append("'tracker': the tracker's key is never written in the "
+                        "configuration (it is in the repository). Remove it, make a new "
+                        "key (this one is no longer secret) and give it to the build in "
+                        "the ENFORCEMENT_SITE_TRACKER_KEY environment variable or with "
+                        "--tracker-key-file; see docs/tracker.md")
+        tracker.pop(next(k for k in tracker if "key" in str(k).lower()))
     config: Config = _build(Config, raw, "", problems)
     config.base_dir = path.parent.resolve()
     if config.privacy is not None:  # (None when 'privacy' is not a section)

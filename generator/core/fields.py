@@ -16,6 +16,7 @@ from enum import StrEnum
 from generator.core.model import (
     AppealOutcome,
     BreachCategory,
+    CaseStage,
     CaseStatus,
     ClosureReason,
     NoticeType,
@@ -66,6 +67,11 @@ class Field:
     # are published only as counts: a category, never a place, a date or a text).
     counted: bool = False
     private: bool = False  # never published, whatever an override says
+    # The warning (a kind in core/kinds.py) an export value the mapping's codes do not
+    # list gives, the value left blank, instead of an error that leaves the row out: for
+    # a field that only the case tracker uses, which must never cost the register or the
+    # statistics a row. Empty: such a value is an error, as for every other code.
+    unknown_code_warning: str = ""
 
 
 def _people(name: str) -> Field:
@@ -105,6 +111,10 @@ FIELDS: tuple[Field, ...] = (
     _case("status", CODE, P, codes=CaseStatus, required=True, counted=True),
     _case("breach_category", CODE, P, codes=BreachCategory, counted=True),
     _case("closure_reason", CODE, P, codes=ClosureReason, counted=True),
+    # How far the case has got, for the case tracker's files only (often the same
+    # column as `status`, with finer codes): never published, not even as a count.
+    _case("stage", CODE, D, codes=CaseStage, private=True,
+          unknown_code_warning="unknown-stage-code"),
     # Free text about a case that is not on the register is never published.
     _case("description", SENSITIVE, D),
     _case("notes", SENSITIVE, D, private=True),

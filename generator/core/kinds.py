@@ -112,6 +112,11 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
          "A code (priority, status, breach type, notice type...) is not in the mapping.",
          "Add the code under `files.<name>.codes.<field>` in the mapping, mapped to its "
          "canonical value."),
+    Kind("unknown-stage-code", W, MAPPING,
+         "A case's stage code (used only by the case tracker) is not in the mapping; the "
+         "row is kept and the tracker shows the stages its dates give.",
+         "Add the code under `files.cases.codes.stage` in the mapping, mapped to a "
+         "tracker stage (see docs/tracker.md)."),
     Kind("unsafe-url", W, MAPPING,
          "A document link is not an https: or http: address; the link is left out.",
          "Correct the link in the back office."),
@@ -149,9 +154,22 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("page-address-clash", W, PAGES,
          "Two references give the same page address; the later notice's page gets a "
          "suffix.", "Nothing needs doing; both entries are published."),
+    Kind("tracker-reference-clash", W, PAGES,
+         "Two cases' references differ only in punctuation, spaces or capitals, which "
+         "the case tracker ignores when a person types one; neither gets a tracker code.",
+         "Give one of the cases a reference that differs in its letters or digits."),
     # Comms staff's pages
     Kind("broken-link", E, CONTENT, "A link in a page goes to a page that does not exist.",
          "Correct the link in the page named (the build stops until it is fixed)."),
+    Kind("tracker-form-missing", E, CONTENT,
+         "The \"Track your report\" page has lost its `{{ tracker_form }}` line.",
+         "Put `{{ tracker_form }}` back in site_src/track-your-report.md, on a line of its "
+         "own (the build stops until it is fixed)."),
+    Kind("tracker-wording-missing", W, CONTENT,
+         "A stage or outcome of the case tracker has no heading with its id on the "
+         "\"Track your report\" page; the tracker shows a stock name and no explanation.",
+         "Put the heading back with its id, e.g. `### Site visit {: #stage-visited }` "
+         "(docs/tracker.md)."),
     Kind("image-no-alt", W, CONTENT, "An image has no text alternative.",
          "Describe the image in the brackets: ![what it shows](file.png)."),
     Kind("heading-skipped", W, CONTENT, "A heading skips a level (## then ####).",

@@ -136,6 +136,21 @@ class CaseStatus(StrEnum):
     CLOSED = "closed"
 
 
+class CaseStage(StrEnum):
+    """How far a case has got, as the person who reported it sees it (the case tracker,
+    docs/tracker.md). The mapping's `stage` codes give the steps the back office records
+    only as a status (investigating, formal action considered); the others come from
+    dates and notices. In the order a case goes through them."""
+
+    RECEIVED = "received"
+    ACKNOWLEDGED = "acknowledged"
+    VISITED = "visited"
+    INVESTIGATING = "investigating"
+    FORMAL_ACTION_CONSIDERED = "formal-action-considered"
+    NOTICE_SERVED = "notice-served"
+    CLOSED = "closed"
+
+
 class Priority(StrEnum):
     HIGH = "high"
     MEDIUM = "medium"
@@ -266,6 +281,7 @@ class Case:
     first_visit: dt.date | None = None
     closed: dt.date | None = None
     closure_reason: ClosureReason | None = None
+    stage: CaseStage | None = None  # for the case tracker only; never published
     location: Location = field(default_factory=Location)
     description: str = ""
     notes: str = ""

@@ -18,6 +18,7 @@ from typing import Any
 from generator.config.mapping import (
     CODE_ENUMS,
     FILE_FIELDS,
+    LENIENT_CODES,
     REQUIRED_FIELDS,
     FileMapping,
     Mapping,
@@ -31,7 +32,7 @@ from generator.core.model import (
     People,
     Source,
 )
-from generator.core.problems import Problems
+from generator.core.problems import Problem, Problems, Severity
 from generator.core.suggest import closest
 from generator.core.untrusted import web_address
 from generator.ingest.read import Table
@@ -96,22 +97,28 @@ class RowMapper:
                                if self.kinds[c] not in untyped]
         # Required columns other than the reference (which has a check of its own).
         self._required = [fm.columns[r] for r in REQUIRED_FIELDS[fm.key] if r != "reference"]
+        self._lenient: list[Problem] = []  # the row's warnings for unknown lenient codes
 
     def check_headers(self) -> bool:
         """Every mapped column must exist; name the key, the headers and the closest one."""
         ok = True
         headers = self.headers
-        wanted = {f"files.{self.fm.key}.columns.{c}": h for c, h in self.fm.columns.items()}
+        # Each missing column once, with every key that names it (the case tracker's
+        # `stage` often reads the status column again).
+        wanted: dict[str, list[str]] = {}
+        for c, h in self.fm.columns.items():
+            wanted.setdefault(h, []).append(f"files.{self.fm.key}.columns.{c}")
         if self.mapping.exclude_column:  # without it, another authority's rows get through
-            wanted["exclude.column"] = self.mapping.exclude_column
-        for key, header in wanted.items():
+            wanted.setdefault(self.mapping.exclude_column, []).append("exclude.column")
+        for header, keys in wanted.items():
             if header in headers:
                 continue
+            key = "' and '".join(keys)
             close = closest(header, headers, cutoff=0.5)
             hint = f" Did you mean '{close}'?" if close else ""
             self.problems.error(
                 self.file, self.header_row, header, "", "column-missing",
-                f"the mapping's '{key}' names column "
+                f"the mapping's '{key}' {'names' if len(keys) == 1 else 'name'} column "
                 f"'{header}', which is not in the file.{hint} The file's columns are: "
                 + ", ".join(f"'{h}'" for h in headers),
             )
@@ -134,8 +141,13 @@ class RowMapper:
         if (len(reference) > MAX_REFERENCE_LENGTH or not reference.isprintable()
                 or not _LETTER_OR_DIGIT.search(reference)):
             self._check_reference(reference, row_number)
+        lenient, self._lenient = self._lenient, []
         if self.problems.error_count > before:
+            # Said once: the row is left out for its error (often the same value, in
+            # the status column the stage codes also read).
             return None
+        for problem in lenient:
+            self.problems.add(problem)
         return MappedRow(source, values, row)
 
     def _converter(self, canonical: str, header: str) -> Callable[[str, int], Any]:
@@ -194,6 +206,15 @@ class RowMapper:
         canonical_value = table.get(key)
         if canonical_value is None and value.strip().lower() in enum._value2member_map_:
             canonical_value = value.strip().lower()  # already a canonical value
+        if canonical_value is None and canonical in LENIENT_CODES:
+            known = ", ".join(f"'{k}'" for k in sorted(table)) or "none"
+            self._lenient.append(Problem(
+                self.file, row_number, header, value, LENIENT_CODES[canonical],
+                Severity.WARNING,
+                f"'{value}' is not a known {canonical} code, so the case tracker shows "
+                f"only the stages the dates give (add it to 'files.{self.fm.key}.codes."
+                f"{canonical}' in the mapping; known codes: {known})"))
+            return None
         if canonical_value is None:
             known = ", ".join(f"'{k}'" for k in sorted(table)) or "none"
             self.problems.error(
@@ -295,7 +316,8 @@ def case_from(row: MappedRow) -> Case:
         status=v["status"], priority=v.get("priority"),
         breach_category=v.get("breach_category") or BreachCategory.OTHER,
         logged=v.get("logged"), first_visit=v.get("first_visit"), closed=v.get("closed"),
-        closure_reason=v.get("closure_reason"), location=location_from(v),
+        closure_reason=v.get("closure_reason"), stage=v.get("stage"),
+        location=location_from(v),
         description=v.get("description") or "", notes=v.get("notes") or "",
         people=people_from(v),
     )

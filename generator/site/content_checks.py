@@ -11,7 +11,13 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from generator.core.model import CaseStage, ClosureReason
 from generator.core.problems import Severity
+from generator.site.tracker import TRACK_PAGE_SOURCE
+
+# The ids of the headings whose words the case tracker shows.
+WORDED = [f"stage-{s.value}" for s in CaseStage] + [f"outcome-{r.value}"
+                                                     for r in ClosureReason]
 
 
 @dataclass(frozen=True)
@@ -178,10 +184,32 @@ def review_date(page: str, meta: dict, today: dt.date, interval_days: int) -> li
     return []
 
 
+def tracker_wording(page: str, markdown: str, first_line: int) -> list[Finding]:
+    """The "Track your report" page must keep its form, and a heading with the id of
+    each stage and outcome: the tracker shows their words (site/tracker.py)."""
+    if page != TRACK_PAGE_SOURCE:
+        return []
+    findings = []
+    if not re.search(r"\{\{\s*tracker_form\s*\}\}", markdown):
+        findings.append(Finding(page, first_line, "tracker-form-missing", Severity.ERROR,
+                                "the page has lost its '{{ tracker_form }}' line, so "
+                                "nobody can look a report up; put it back on a line of "
+                                "its own"))
+    ids = set(re.findall(r"\{:?[^}\n]*#([\w-]+)[^}\n]*\}", markdown))
+    for wanted in WORDED:
+        if wanted not in ids:
+            findings.append(Finding(
+                page, first_line, "tracker-wording-missing", Severity.WARNING,
+                f"no heading has the id '{wanted}' (written '{{: #{wanted} }}' after the "
+                "heading), so the tracker shows its own name for it and no explanation"))
+    return findings
+
+
 def check_page(page: str, markdown: str, first_line: int, meta: dict, known: set[str],
                today: dt.date, interval_days: int, reading_target: int) -> list[Finding]:
     return [*review_date(page, meta, today, interval_days),
             *broken_links(page, markdown, first_line, known),
             *images_without_alt(page, markdown, first_line),
             *skipped_headings(page, markdown, first_line),
-            *hard_paragraphs(page, markdown, first_line, reading_target)]
+            *hard_paragraphs(page, markdown, first_line, reading_target),
+            *tracker_wording(page, markdown, first_line)]

@@ -12,6 +12,7 @@ from generator.config.schema import Config
 from generator.privacy.anonymise import PublicData
 from generator.site.common import longdate, render
 from generator.site.register import Entry
+from generator.site.tracker import tracker_form
 from generator.stats.tables import FIGURES, Statistics
 
 LATEST = 5
@@ -48,7 +49,10 @@ def _latest_notices(public: PublicData, published: list[Entry]) -> Markup:
 
 
 def page_context(public: PublicData, stats: Statistics, config: Config,
-                 published: list[Entry]) -> tuple[dict[str, Any], str]:
+                 published: list[Entry], tracker: bool = False
+                 ) -> tuple[dict[str, Any], str]:
+    """What comms pages' templates can use. `tracker`: whether the case tracker is on
+    (the build was given its key)."""
     threshold = config.privacy.suppression_threshold
     figure = {name: stats.figures[name] for name in FIGURES}
 
@@ -70,5 +74,8 @@ def page_context(public: PublicData, stats: Statistics, config: Config,
         },
         "latest_notices": _latest_notices(public, published),
         "stat": _stat_function(stats, threshold),
+        "tracker": {"on": tracker,
+                    "closed_within_days": config.tracker.closed_within_days},
+        "tracker_form": tracker_form(tracker, config),
     }
     return context, date_text

@@ -65,6 +65,16 @@ def working_days(start: dt.date, end: dt.date) -> int:
     return int(np.busday_count(start + one, end + one, holidays=bank))
 
 
+def add_working_days(start: dt.date, count: int) -> dt.date:
+    """The first day `count` working days after `start` (by `working_days`' count): a
+    target of 3 working days from a report on Friday is the Wednesday after."""
+    bank = _bank_holidays(start.year - 1, start.year + 2)
+    # A day off rolls back to the working day before it, which working_days counts from.
+    day = np.busday_offset(np.datetime64(start, "D"), count, roll="backward",
+                           holidays=bank)
+    return dt.date.fromisoformat(str(day))
+
+
 def working_days_many(starts: list[dt.date], ends: list[dt.date]) -> list[int]:
     """Vectorised `working_days` for many intervals (statistics on every case)."""
     if not starts:
