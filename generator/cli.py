@@ -42,13 +42,27 @@ def _summary(build: object) -> None:
     from generator.app.result import Build
 
     assert isinstance(build, Build)
-    _say("Rows read and what happened to them:")
+    _say("Data from the export. Rows read and what happened to them:")
     _say(build.ledger.table())
     errors, warnings = len(build.problems.errors), len(build.problems.warnings)
     _say(f"\n{errors} error(s) and {warnings} warning(s). A row with an error is left out; "
          "a warning keeps it.")
     if errors or warnings:
         _say(build.problems.table(limit=20))
+
+
+def _content_summary(build: object, reports_dir: Path) -> None:
+    """The pages comms staff write: a section of its own, after the data's."""
+    from generator.app.reports import content_table
+    from generator.app.result import Build
+
+    assert isinstance(build, Build)
+    content = build.content
+    _say(f"\nPages in site_src/: {len(content.errors)} error(s) and "
+         f"{len(content.warnings)} warning(s).")
+    if len(content):
+        _say(content_table(content, limit=50))
+        _say(f"The list, with what to do about each, is in {reports_dir}/content.csv.")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -67,6 +81,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                  f"Reports are in {args.reports_dir}/.")
         return EXIT_DATA
     _summary(result)
+    _content_summary(result, args.reports_dir)
     _say(f"\nSite built in {args.site_dir}/; reports in {args.reports_dir}/.")
     return EXIT_OK
 

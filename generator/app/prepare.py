@@ -145,7 +145,7 @@ def prepared_for_plugin(build: Build, today: dt.date) -> Prepared:
     assert build.public and build.stats and build.site
     context, date_text = page_context(build.public, build.stats, build.config,
                                       build.entries)
-    return Prepared(build.config, build.site, context, date_text, today, build.problems)
+    return Prepared(build.config, build.site, context, date_text, today, build.content)
 
 
 def prepare_for_mkdocs(config_path: Path) -> Prepared:

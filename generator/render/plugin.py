@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +28,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+from mkdocs.utils.meta import get_data
 
 from generator.config.schema import Config
+from generator.core.kinds import KINDS
 from generator.core.problems import Problem, Problems, Severity
 from generator.core.untrusted import tile_source
 from generator.render import csp
@@ -40,11 +44,19 @@ from generator.render.fast_pages import (
     expand_skeletons,
     fast_only_folders,
 )
-from generator.render.page_templates import render_page_template
+from generator.render.glossary import GLOSSARY, Linker, glossary_terms, with_term_ids
+from generator.render.menu import MenuEntry, build_menu, menu_entry
+from generator.render.page_templates import TemplateProblem, render_page_template
+from generator.render.preview import error_page, with_warnings_panel
 from generator.site.common import GeneratedSite
-from generator.site.content_checks import Finding, check_page
+from generator.site.content_checks import Finding, broken_anchors, check_page
 
 log = logging.getLogger("mkdocs.plugins.enforcement")
+
+# Front matter keys that put a page in the menu (menu.py); generated pages without them
+# (register entries and lists) are not parsed for it.
+_MENU_KEYS = re.compile(r"^(section|order|menu):", re.M)
+_ID = re.compile(r"""\bid=["']([^"']+)["']""")
 
 
 @dataclass
@@ -97,6 +109,11 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         self._generated: set[str] = set()
         self._known: set[str] = set()
         self._broken: list[Finding] = []
+        self._findings: list[Finding] = []  # about comms staff's pages, this build
+        self._sources: dict[str, tuple[str, int]] = {}  # their Markdown, first line
+        self._ids: dict[str, set[str]] = {}  # the ids of each page MkDocs rendered
+        self._linker = Linker([])
+        self._glossary_url: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having this hook makes MkDocs keep this one instance across the rebuilds of
@@ -149,20 +166,67 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         self._generated = set(site.pages)
         self._known = {f.src_uri for f in files}
         self.kept.folders = fast_only_folders(site.fast_pages, self._known)
-        self._broken = []
+        self._broken, self._findings, self._sources, self._ids = [], [], {}, {}
+        if self.previewing:  # the findings of this rebuild only
+            self.prepared.problems = Problems()
+        config.nav = self._menu(files)
+        glossary = files.get_file_from_path(GLOSSARY)
+        if glossary is not None and glossary.generated_by is None:
+            self._linker = Linker(glossary_terms(glossary.content_string))
+            self._glossary_url = glossary.url
+        else:
+            self._linker, self._glossary_url = Linker([]), None
         return files
+
+    def _menu(self, files: Files) -> list[Any]:
+        """The menu, from every page's front matter (menu.py)."""
+        entries: list[MenuEntry] = []
+        for file in files.documentation_pages():
+            if posixpath.basename(file.src_uri) == SKELETON + ".md":
+                continue
+            ours = file.generated_by is None
+            text = file.content_string
+            if not ours and not _MENU_KEYS.search(text[:2000]):
+                continue  # a register entry or list: never in the menu
+            _, meta = get_data(text)
+            entry, findings = menu_entry(file.src_uri, meta, ours)
+            for finding in findings:
+                self._record(finding)
+            if entry is not None:
+                entries.append(entry)
+        return build_menu(entries)
+
+    def _record(self, finding: Finding) -> None:
+        assert self.prepared is not None
+        self.prepared.problems.add(Problem(
+            f"site_src/{finding.page}", finding.line or None, "", "", finding.kind,
+            finding.severity, finding.message))
+        self._findings.append(finding)
+        if finding.severity is Severity.ERROR:
+            self._broken.append(finding)
+        if self.previewing:  # the terminal shows them as the browser does
+            log.warning(str(finding))
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
-        if page.file.src_uri in self._generated:
+        # Only comms staff's own pages: generated pages (and the skeletons of the fast
+        # pages) are not theirs to fix, and warnings about them would name files that
+        # do not exist.
+        if page.file.generated_by is not None:
             return markdown
         assert self.prepared is not None
         # MkDocs has already removed the front matter: count its lines back in, so that
         # errors name the line the editor sees.
         offset = max(page.file.content_string.count("\n") - markdown.count("\n"), 0)
+        self._sources[page.file.src_uri] = (markdown, offset + 1)
         self._check(page, markdown, offset)
-        return render_page_template(markdown, page.file.src_uri, self.prepared.context,
-                                    offset)
+        try:
+            return render_page_template(markdown, page.file.src_uri,
+                                        self.prepared.context, offset)
+        except TemplateProblem as exc:  # reported with the others; the build stops
+            self._record(Finding(exc.page, exc.line or 0, "template-error",
+                                 Severity.ERROR, exc.problem))
+            return markdown
 
     def _check(self, page: Page, markdown: str, offset: int) -> None:
         assert self.prepared is not None
@@ -171,11 +235,29 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
                                   self._known, self.prepared.today,
                                   content.review_interval_days,
                                   content.reading_ease_target):
-            self.prepared.problems.add(Problem(
-                f"site_src/{finding.page}", finding.line, "", "", finding.kind,
-                finding.severity, finding.message))
-            if finding.severity is Severity.ERROR:
-                self._broken.append(finding)
+            self._record(finding)
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        uri = page.file.src_uri
+        if posixpath.basename(uri) == SKELETON + ".md":
+            return html
+        if uri == GLOSSARY and page.file.generated_by is None:
+            html = with_term_ids(html)
+        elif (self._glossary_url is not None and page.file.generated_by is None
+              and page.meta.get("glossary_links") is not False):
+            html = self._linker.link(html, get_relative_url(self._glossary_url, page.url))
+        self._ids[uri] = set(_ID.findall(html))
+        return html
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        # Every page has been turned into HTML by now: links to a part of a page can be
+        # checked against the ids the page really has.
+        for uri, (markdown, first_line) in sorted(self._sources.items()):
+            for finding in broken_anchors(uri, markdown, first_line, self._known,
+                                          self._ids):
+                self._record(finding)
+        return env
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         assert self.prepared is not None
@@ -189,12 +271,21 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         if not self.previewing:
             self.prepared = None  # MkDocs keeps this instance: never reuse a build's data
             self.kept = KeptFastPages()
-        if self._broken:
+        # While previewing, the pages show the errors instead (on_post_page): a failed
+        # rebuild would leave the browser waiting with nothing to say.
+        if self._broken and not self.previewing:
             raise PluginError("pages in site_src/ need fixing:\n" + "\n".join(
-                f"  - {finding}" for finding in self._broken))
+                f"  - {finding}\n    How to fix it: {KINDS[finding.kind].fix}"
+                for finding in self._broken))
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        return self._with_policy(output, page.file.src_uri)
+        uri = page.file.src_uri
+        if self.previewing and posixpath.basename(uri) != SKELETON + ".md":
+            if self._broken:
+                return error_page(self._broken)
+            own = [f for f in self._findings if f.page == uri]
+            output = with_warnings_panel(output, own, len(self._findings) - len(own))
+        return self._with_policy(output, uri)
 
     def on_post_template(self, output_content: str, template_name: str,
                          config: MkDocsConfig) -> str:

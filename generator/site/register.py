@@ -287,5 +287,7 @@ def register_pages(site: GeneratedSite, data: PublicData, config: Config,
     site.add_page("register/index.md", "The enforcement register", body,
                   description=f"The statutory planning enforcement register of "
                   f"{config.council.name}: every notice served, with its dates and "
-                  "requirements.")
+                  "requirements.",
+                  extra={"section": "Enforcement register", "order": 100,
+                         "menu_title": "The register"})
     return entries, others
