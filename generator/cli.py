@@ -122,9 +122,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from generator.render import plugin
 
     load_config(args.config)  # fail early, with every problem listed
-    plugin.allow_preview(prepare_for_mkdocs)
+    today = args.today
+    plugin.allow_preview(lambda path: prepare_for_mkdocs(path, today))
     _say(f"Previewing at http://{args.dev_addr}/ (Ctrl+C to stop). Edited pages in "
-         "site_src/ show on save.")
+         "site_src/ show on save; a page that cannot be built shows what to fix, and "
+         "each page shows its warnings at the top.")
     serve(config_file=str(args.mkdocs), dev_addr=args.dev_addr, livereload=True)
     return EXIT_OK
 

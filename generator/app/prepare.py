@@ -148,8 +148,8 @@ def prepared_for_plugin(build: Build, today: dt.date) -> Prepared:
     return Prepared(build.config, build.site, context, date_text, today, build.content)
 
 
-def prepare_for_mkdocs(config_path: Path) -> Prepared:
-    """For `mkdocs serve`/`mkdocs build` run directly: the data stages, then the plugin."""
+def prepare_for_mkdocs(config_path: Path, today: dt.date | None = None) -> Prepared:
+    """For the preview (MkDocs runs the plugin): the data stages, then the plugin."""
     config = load_config(config_path)
-    today = dt.date.today()
+    today = today or dt.date.today()
     return prepared_for_plugin(prepare(config, today), today)
