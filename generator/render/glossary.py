@@ -14,7 +14,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from markdown.extensions.toc import slugify
+from generator.site.slugs import glossary_id
 
 GLOSSARY = "glossary.md"
 
@@ -22,10 +22,6 @@ GLOSSARY = "glossary.md"
 # possibly after more terms (Python-Markdown's def_list).
 _DEFINITION = re.compile(r"^:\s{1,4}\S")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-
-
-def term_id(term: str) -> str:
-    return slugify(term, "-")
 
 
 def glossary_terms(markdown: str) -> list[str]:
@@ -55,7 +51,7 @@ def with_term_ids(page_html: str) -> str:
     """The glossary page with an id on each term, for links to point at."""
     def add_id(match: re.Match[str]) -> str:
         text = html.unescape(re.sub(r"<[^>]+>", "", match.group(1)))
-        return f'<dt id="{term_id(text)}">{match.group(1)}</dt>'
+        return f'<dt id="{glossary_id(text)}">{match.group(1)}</dt>'
     return _DT.sub(add_id, page_html)
 
 
@@ -118,5 +114,5 @@ class Linker:
         if term is None or term in done:
             return match.group(0)
         done.add(term)
-        return (f'<a class="glossary-term" href="{glossary_url}#{term_id(term)}">'
+        return (f'<a class="glossary-term" href="{glossary_url}#{glossary_id(term)}">'
                 f"{match.group(0)}</a>")

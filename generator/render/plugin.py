@@ -172,7 +172,12 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         config.nav = self._menu(files)
         glossary = files.get_file_from_path(GLOSSARY)
         if glossary is not None and glossary.generated_by is None:
-            self._linker = Linker(glossary_terms(glossary.content_string))
+            markdown, meta = get_data(glossary.content_string)
+            unlinked = meta.get("not_linked") or []
+            unlinked = {str(t).casefold() for t in unlinked} if isinstance(unlinked, list) \
+                else set()
+            self._linker = Linker([t for t in glossary_terms(markdown)
+                                   if t.casefold() not in unlinked])
             self._glossary_url = glossary.url
         else:
             self._linker, self._glossary_url = Linker([]), None
