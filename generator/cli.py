@@ -131,6 +131,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check_links(args: argparse.Namespace) -> int:
+    from generator.app.check_links import REPORT, check_links
+
+    config = load_config(args.config)
+    if not args.pages.is_dir():
+        raise UsageError(f"--pages: folder {args.pages} not found")
+    report = check_links(args.pages, config, args.reports_dir, args.today or dt.date.today())
+    _say(f"{len(report.rows)} link(s) to other websites; {len(report.broken)} broken.")
+    for link, answer in report.broken:
+        _say(f"BROKEN  site_src/{link.page}, line {link.line}: {link.url}: {answer.reason}")
+    if report.broken:
+        _say("Correct or remove each broken link; if a site refuses checks but works in a "
+             "browser, add the address to 'content.ignore_links' in the configuration.")
+    _say(f"The list is in {args.reports_dir}/{REPORT}.")
+    return EXIT_DATA if report.broken else EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="enforcement-site",
@@ -193,6 +210,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--mkdocs", type=Path, default=Path("mkdocs.yml"))
     p.add_argument("--dev-addr", default="127.0.0.1:8000")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("check-links", help="check the links to other websites",
+                       description="Request every link from the pages in site_src/ to "
+                       "another website, and write reports/links.csv. Needs the network: "
+                       "the build checks links between the site's own pages, this checks "
+                       "the rest. Exits 1 if a link is broken.")
+    common(p)
+    p.add_argument("--pages", type=Path, default=Path("site_src"),
+                   help="the pages to check (default: site_src)")
+    p.set_defaults(func=cmd_check_links)
     return parser
 
 

@@ -207,6 +207,14 @@ class Content:
                                        "than this gives a warning.")
     reading_ease_target: int = option(50, "Paragraphs with a Flesch reading ease below "
                                       "this give a warning.")
+    ignore_links: list[str] = option([], "Links to other websites that `enforcement-site "
+                                     "check-links` lists as ignored and never requests: "
+                                     "each entry is the start of the addresses to ignore, "
+                                     "such as 'https://intranet.example.gov.uk/'.")
+    link_cache_days: int = option(7, "A link to another website that worked is not "
+                                  "checked again for this many days "
+                                  "(reports/link-cache.json); a broken one is checked "
+                                  "every time.")
 
 
 @dataclass
