@@ -17,14 +17,12 @@ from conftest import Project, make_project, run_cli
 class _Handler(http.server.BaseHTTPRequestHandler):
     asked: list[tuple[str, str]] = []
 
-    def _answer(self, body: bool) -> None:
+    def _answer(self) -> None:
         type(self).asked.append((self.command, self.path))
         if self.path == "/moved":
             self.send_response(301)
             self.send_header("Location", "/ok")
-        elif self.path == "/ok":
-            self.send_response(200)
-        elif self.path == "/no-head" and self.command == "GET":
+        elif self.path == "/ok" or (self.path == "/no-head" and self.command == "GET"):
             self.send_response(200)
         elif self.path == "/no-head":
             self.send_response(405)
@@ -34,10 +32,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
 
     def do_HEAD(self) -> None:  # noqa: N802 - the standard library's name
-        self._answer(body=False)
+        self._answer()
 
     def do_GET(self) -> None:  # noqa: N802
-        self._answer(body=True)
+        self._answer()
 
     def log_message(self, *args: object) -> None:
         pass
