@@ -148,6 +148,37 @@ def cmd_check_links(args: argparse.Namespace) -> int:
     return EXIT_DATA if report.broken else EXIT_OK
 
 
+def cmd_usage(args: argparse.Namespace) -> int:
+    from urllib.parse import urlsplit
+
+    from generator.app.usage import REPORT, count, write_report
+
+    config = load_config(args.config)
+    if not config.usage.server_log_counts:
+        raise UsageError("page counts are off: set 'usage: server_log_counts: true' in "
+                         f"{args.config} first, so that the privacy notice says the "
+                         "site counts page views, then build the site")
+    missing = [str(log) for log in args.logs if not log.is_file()]
+    if missing:
+        raise UsageError("log file(s) not found: " + ", ".join(missing))
+    base_path = urlsplit(config.site.url).path or "/"
+    usage = count(args.logs, base_path)
+    rows = write_report(usage, args.pages, args.reports_dir)
+    if usage.first and usage.last:
+        _say(f"Page views from {usage.first:%-d %B %Y} to {usage.last:%-d %B %Y} "
+             f"({sum(usage.views.values()):,} views of {len(rows):,} pages):")
+    else:
+        _say("No page views found in the logs.")
+    for address, views, source, reviewed in rows[:args.top]:
+        detail = f"  ({source}, last reviewed {reviewed})" if source else ""
+        _say(f"{int(views):>8,}  {address}{detail}")
+    if usage.unreadable:
+        _say(f"{usage.unreadable:,} of {usage.lines:,} lines were not in the Common or "
+             "Combined Log Format and were not counted.")
+    _say(f"The full list is in {args.reports_dir}/{REPORT}.")
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="enforcement-site",
@@ -220,6 +251,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--pages", type=Path, default=Path("site_src"),
                    help="the pages to check (default: site_src)")
     p.set_defaults(func=cmd_check_links)
+
+    p = sub.add_parser("usage", help="count page views from the web server's logs",
+                       description="Count how often each page was read, from the web "
+                       "server's own access logs (Common or Combined Log Format, .gz "
+                       "allowed). Keeps a count per page, nothing about who read it; "
+                       "writes reports/usage.csv. Needs 'usage: server_log_counts: true' "
+                       "in the configuration.")
+    common(p)
+    p.add_argument("logs", type=Path, nargs="+", metavar="LOG",
+                   help="access log files, such as /var/log/nginx/access.log*")
+    p.add_argument("--pages", type=Path, default=Path("site_src"),
+                   help="the comms pages, to name each page's file (default: site_src)")
+    p.add_argument("--top", type=int, default=20, help="how many pages to print")
+    p.set_defaults(func=cmd_usage)
     return parser
 
 

@@ -218,6 +218,16 @@ class Content:
 
 
 @dataclass
+class Usage:
+    server_log_counts: bool = option(False, "Count how often each page is read from the "
+                                     "web server's own access logs, with `enforcement-site "
+                                     "usage LOG...` (reports/usage.csv; no script, no "
+                                     "cookie, nothing about who read a page is kept). The "
+                                     "privacy notice says so when this is true; the "
+                                     "command refuses to count while it is false.")
+
+
+@dataclass
 class Publish:
     max_register_drop_percent: int = option(10, "The build fails, keeping the site "
                                             "published now, if the register would lose "
@@ -245,6 +255,7 @@ class Config:
     tiles: Tiles = option(Tiles(), "The map tile provider.")
     maps: Maps = option(Maps(), "Layers on the maps.")
     content: Content = option(Content(), "Checks on the pages comms staff edit.")
+    usage: Usage = option(Usage(), "Page counts from the web server's logs.")
     publish: Publish = option(Publish(), "Safeguards before a build replaces the "
                               "published site.")
     # Set by the loader, not by the file: the folder paths are relative to.
