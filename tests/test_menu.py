@@ -106,3 +106,21 @@ def test_a_page_without_a_place_in_the_menu_gets_a_warning(tmp_path, small_expor
     assert "site_src/draft.md, line 1: the page is not in the menu" in result.stdout
     assert "draft/" not in _menu_links((project.site / "index.html").read_text())
     assert (project.site / "draft" / "index.html").exists()
+
+
+def test_the_editors_guide_worked_example_adds_the_page_where_it_says(tmp_path,
+                                                                      small_export):
+    from conftest import REPO
+
+    guide = (REPO / "site_src" / "README.md").read_text()
+    walkthrough = guide[guide.index("### 2. Add a page"):]
+    name = re.search(r"Create `site_src/([\w-]+\.md)`", walkthrough).group(1)
+    example = re.search(r"```markdown\n(.*?)```", walkthrough, re.S).group(1)
+    project = make_project(tmp_path / "p", small_export, copy_pages=True)
+    (project.root / "site_src" / name).write_text(example)
+    result = project.build("--today", "2026-12-01")
+    assert result.exit_code == 0, result.output
+    links = _menu_links((project.site / "index.html").read_text())
+    stem = name.removesuffix(".md")
+    assert links[links.index("faq/") + 1:links.index("glossary/")] == [f"{stem}/"]
+    assert f"site_src/{name}" not in (project.reports / "content.csv").read_text()
