@@ -16,6 +16,7 @@ from generator.site.content_checks import (
     reading_ease,
     review_date,
     skipped_headings,
+    tables_without_caption,
 )
 
 KNOWN = {"index.md", "faq.md", "register/index.md", "maps/register.md", "assets/site.css"}
@@ -198,3 +199,25 @@ def test_a_broken_anchor_image_or_template_fails_the_build_naming_page_and_line(
     rows = list(csv.DictReader((project.reports / "content.csv").open()))
     assert [(r["page"], r["line"], r["severity"]) for r in rows if r["severity"] == "error"] \
         == [("site_src/charter.md", "11", "error")]
+
+
+@pytest.mark.parametrize(
+    ("markdown", "lines"),
+    [
+        ("Table: Our targets\n\n| A | B |\n| --- | --- |\n| 1 | 2 |", []),
+        ("Intro.\n\n| A | B |\n| --- | --- |\n| 1 | 2 |", [3]),
+        ("| A | B |\n|:---|---:|\n| 1 | 2 |\n\n| C |\n| --- |", [1, 5]),
+        ("| not | a table |\nwithout a rule", []),
+        ("```\n| A |\n| --- |\n```", []),
+    ],
+)
+def test_tables_without_caption(markdown, lines):
+    assert [f.line for f in tables_without_caption("p.md", markdown, 1)] == lines
+
+
+def test_a_caption_line_becomes_the_tables_caption():
+    from generator.render.plugin import with_captions
+
+    html = "<p>Table: Our <em>targets</em></p>\n<table>\n<thead>"
+    assert with_captions(html) == "<table>\n<caption>Our <em>targets</em></caption>\n<thead>"
+    assert with_captions("<p>Tables: many</p>\n<table>") == "<p>Tables: many</p>\n<table>"

@@ -175,6 +175,9 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
          "Describe the image in the brackets: ![what it shows](file.png)."),
     Kind("heading-skipped", W, CONTENT, "A heading skips a level (## then ####).",
          "Use the next level down."),
+    Kind("table-no-caption", W, CONTENT, "A table has no caption.",
+         "Write `Table: what the table shows` on a line of its own just above the "
+         "table, with a blank line between: it becomes the table's caption."),
     Kind("hard-to-read", W, CONTENT, "A paragraph is hard to read (Flesch reading ease).",
          "Use shorter sentences and everyday words."),
     Kind("no-review-date", W, CONTENT, "A page has no `last_reviewed` date.",

@@ -56,6 +56,15 @@ log = logging.getLogger("mkdocs.plugins.enforcement")
 # Front matter keys that put a page in the menu (menu.py); generated pages without them
 # (register entries and lists) are not parsed for it.
 _MENU_KEYS = re.compile(r"^(section|order|menu):", re.M)
+# 'Table: what it shows' just above a table (content_checks.py) becomes its caption.
+_CAPTIONED_TABLE = re.compile(r"<p>Table:\s*(.*?)</p>\s*<table>", re.S)
+
+
+def with_captions(page_html: str) -> str:
+    return _CAPTIONED_TABLE.sub(lambda m: f"<table>\n<caption>{m.group(1)}</caption>",
+                                page_html)
+
+
 _ID = re.compile(r"""\bid=["']([^"']+)["']""")
 
 
@@ -247,6 +256,8 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         uri = page.file.src_uri
         if posixpath.basename(uri) == SKELETON + ".md":
             return html
+        if page.file.generated_by is None:
+            html = with_captions(html)
         if uri == GLOSSARY and page.file.generated_by is None:
             html = with_term_ids(html)
         elif (self._glossary_url is not None and page.file.generated_by is None

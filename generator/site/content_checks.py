@@ -185,6 +185,31 @@ def skipped_headings(page: str, markdown: str, first_line: int) -> list[Finding]
     return findings
 
 
+_TABLE_ROW = re.compile(r"^\s*\|")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+CAPTION = re.compile(r"^\s*Table:\s*\S")
+
+
+def tables_without_caption(page: str, markdown: str, first_line: int) -> list[Finding]:
+    """A Markdown table needs a caption, written as 'Table: what it shows' on the line
+    above it (the plugin makes it the table's <caption>): screen reader users hear it
+    before the table, and choose whether to go through it."""
+    findings = []
+    lines = _lines(markdown, first_line)
+    for index, (number, line) in enumerate(lines[:-1]):
+        if not (_TABLE_ROW.match(line) and _TABLE_RULE.match(lines[index + 1][1])):
+            continue
+        if index and _TABLE_ROW.match(lines[index - 1][1]):
+            continue  # inside a table already
+        before = next((text for _, text in reversed(lines[:index]) if text.strip()), "")
+        if not CAPTION.match(before):
+            findings.append(Finding(page, number, "table-no-caption", Severity.WARNING,
+                                    "this table has no caption: write 'Table: what the "
+                                    "table shows' on a line of its own above it, with a "
+                                    "blank line between"))
+    return findings
+
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _SENTENCE_END = re.compile(r"[.!?]+(\s|$)")
 _VOWELS = re.compile(r"[aeiouy]+")
@@ -267,4 +292,5 @@ def check_page(page: str, markdown: str, first_line: int, meta: dict, known: set
             *broken_links(page, markdown, first_line, known),
             *images_without_alt(page, markdown, first_line),
             *skipped_headings(page, markdown, first_line),
+            *tables_without_caption(page, markdown, first_line),
             *hard_paragraphs(page, markdown, first_line, reading_target)]
