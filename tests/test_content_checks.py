@@ -221,3 +221,16 @@ def test_a_caption_line_becomes_the_tables_caption():
     html = "<p>Table: Our <em>targets</em></p>\n<table>\n<thead>"
     assert with_captions(html) == "<table>\n<caption>Our <em>targets</em></caption>\n<thead>"
     assert with_captions("<p>Tables: many</p>\n<table>") == "<p>Tables: many</p>\n<table>"
+
+
+def test_a_page_named_like_a_generated_page_fails_the_build_naming_it(tmp_path,
+                                                                     small_export):
+    project = make_project(tmp_path / "p", small_export, copy_pages=True)
+    (project.root / "site_src" / "statistics").mkdir()
+    (project.root / "site_src" / "statistics" / "index.md").write_text("# Mine\n")
+    result = project.build()
+    assert result.exit_code == 1
+    assert "site_src/statistics/index.md: the build makes a page or file with this name" \
+        in result.stderr
+    assert "Rename the file, or move it out of that folder" in result.stderr
+    assert not project.site.exists()

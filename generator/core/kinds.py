@@ -160,6 +160,10 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("missing-image", E, CONTENT, "An image in a page is not in site_src/.",
          "Check the image's file name (capitals count), or copy the image into "
          "site_src/ (the build stops until it is fixed)."),
+    Kind("reserved-path", E, CONTENT,
+         "A file in site_src/ has the name of a page or file the build makes from the "
+         "export (in register/, maps/ or statistics/, or the search page).",
+         "Rename the file, or move it out of that folder (the build stops until then)."),
     Kind("template-error", E, CONTENT,
          "A `{{ ... }}` or `{% ... %}` in a page cannot be filled in: a name that does "
          "not exist, or a `{% ... %}` that is not closed.",

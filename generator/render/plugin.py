@@ -158,13 +158,17 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.prepared is not None
+        self._broken, self._findings, self._sources, self._ids = [], [], {}, {}
+        if self.previewing:  # the findings of this rebuild only
+            self.prepared.problems = Problems()
         site = self.prepared.site
-        clashes = sorted(p for p in list(site.pages) + list(site.files)
-                         if files.get_file_from_path(p) is not None)
-        if clashes:
-            raise PluginError(
-                "these files in site_src/ have the same path as pages the build "
-                "generates; rename or remove them: " + ", ".join(clashes))
+        for path in sorted(list(site.pages) + list(site.files)):
+            clash = files.get_file_from_path(path)
+            if clash is not None:  # the build's page wins; the build stops at the end
+                files.remove(clash)
+                self._record(Finding(path, 0, "reserved-path", Severity.ERROR,
+                                     "the build makes a page or file with this name "
+                                     "from the export, so this file would replace it"))
         for path, markdown in site.pages.items():
             files.append(File.generated(config, path, content=markdown))
         for folder in sorted({posixpath.dirname(p) for p in site.fast_pages}):
@@ -175,9 +179,6 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         self._generated = set(site.pages)
         self._known = {f.src_uri for f in files}
         self.kept.folders = fast_only_folders(site.fast_pages, self._known)
-        self._broken, self._findings, self._sources, self._ids = [], [], {}, {}
-        if self.previewing:  # the findings of this rebuild only
-            self.prepared.problems = Problems()
         config.nav = self._menu(files)
         glossary = files.get_file_from_path(GLOSSARY)
         if glossary is not None and glossary.generated_by is None:
