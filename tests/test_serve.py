@@ -125,3 +125,16 @@ def test_a_template_error_is_shown_and_the_warnings_sit_on_their_page(preview):
                                                    "{{ council.nmae }}", 1))
     page = server.wait_for("/glossary/", lambda t: ERROR in t)
     assert "site_src/charter.md, line 12" in page and "nmae" in page
+
+
+def test_a_rebuild_that_fails_for_another_reason_says_why_instead_of_hanging(preview):
+    server, project = preview
+    server.wait_for("/faq/", lambda t: "Will my name be shared?" in t)
+    mkdocs_yml = project.root / "mkdocs.yml"
+    good = mkdocs_yml.read_text()
+    mkdocs_yml.write_text(good + "\nmarkdown_extensions: [no_such_extension]\n")
+    page = server.wait_for("/faq/", lambda t: "it could not be built" in t)
+    assert "no_such_extension" in page
+    mkdocs_yml.write_text(good)
+    page = server.wait_for("/faq/", lambda t: "could not be built" not in t)
+    assert "Will my name be shared?" in page

@@ -47,7 +47,7 @@ from generator.render.fast_pages import (
 from generator.render.glossary import GLOSSARY, Linker, glossary_terms, with_term_ids
 from generator.render.menu import MenuEntry, build_menu, menu_entry
 from generator.render.page_templates import TemplateProblem, render_page_template
-from generator.render.preview import error_page, with_warnings_panel
+from generator.render.preview import error_page, failure_page, with_warnings_panel
 from generator.site.common import GeneratedSite
 from generator.site.content_checks import Finding, broken_anchors, check_page
 
@@ -66,6 +66,17 @@ def with_captions(page_html: str) -> str:
 
 
 _ID = re.compile(r"""\bid=["']([^"']+)["']""")
+
+
+class _Collector(logging.Handler):
+    """The errors MkDocs logs while a preview rebuilds."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 @dataclass
@@ -123,6 +134,10 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         self._ids: dict[str, set[str]] = {}  # the ids of each page MkDocs rendered
         self._linker = Linker([])
         self._glossary_url: str | None = None
+        # While previewing: the pages MkDocs wrote (not the fast pages, which are kept
+        # between rebuilds), and why the last build failed.
+        self._rendered: set[str] = set()
+        self._failure = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having this hook makes MkDocs keep this one instance across the rebuilds of
@@ -298,6 +313,7 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         uri = page.file.src_uri
         if self.previewing and posixpath.basename(uri) != SKELETON + ".md":
+            self._rendered.add(page.file.dest_uri)
             if self._broken:
                 return error_page(self._broken)
             own = [f for f in self._findings if f.page == uri]
@@ -320,5 +336,34 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
             raise PluginError(f"{name}: {exc}") from None
 
     def on_build_error(self, error: Exception) -> None:
+        self._failure = str(error)
         if not self.previewing:
             self.prepared = None
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        """A rebuild that fails for any other reason shows what went wrong in place of
+        the pages, instead of MkDocs' own behaviour: holding every request until a
+        rebuild succeeds, so that the browser waits with nothing to say."""
+        rebuild = server.builder
+        site_dir = Path(config.site_dir)
+
+        def rebuild_or_show_why() -> None:
+            self._failure = ""
+            # MkDocs logs the reason and then raises a bare 'Aborted': keep the reason.
+            said = _Collector()
+            logging.getLogger("mkdocs").addHandler(said)
+            try:
+                rebuild()
+            except Exception as exc:  # noqa: BLE001 - shown in the browser, and logged
+                message = "\n".join([*said.messages, self._failure or str(exc)])
+                log.error("the preview could not be rebuilt: %s", message)
+                page = failure_page(message)
+                for name in sorted(self._rendered | {"index.html", "404.html"}):
+                    target = site_dir / name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_text(page, encoding="utf-8")
+            finally:
+                logging.getLogger("mkdocs").removeHandler(said)
+
+        server.builder = rebuild_or_show_why
+        return server

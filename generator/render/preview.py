@@ -88,3 +88,28 @@ def with_warnings_panel(page: str, warnings: list[Finding], elsewhere: int) -> s
     if match is None:
         return page
     return page[:match.end()] + panel + page[match.end():]
+
+
+def failure_page(message: str) -> str:
+    """A page of its own for a rebuild that failed for another reason than a page's
+    content (a mistake in mkdocs.yml or the theme, say): what MkDocs said."""
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>Preview: the site could not be built</title>
+</head>
+<body>
+<main>
+<h1>The preview cannot show the site: it could not be built</h1>
+<p>This is what went wrong:</p>
+<pre style="white-space: pre-wrap">{escape(message)}</pre>
+<p>If you did not change <code>mkdocs.yml</code> or the theme, show this page (or the
+terminal running <code>make serve</code>) to the lead engineer. This page reloads by
+itself once the site can be built again.</p>
+</main>
+</body>
+</html>
+"""
