@@ -138,3 +138,20 @@ def test_a_rebuild_that_fails_for_another_reason_says_why_instead_of_hanging(pre
     mkdocs_yml.write_text(good)
     page = server.wait_for("/faq/", lambda t: "could not be built" not in t)
     assert "Will my name be shared?" in page
+
+
+def test_the_preview_pages_escape_what_they_quote():
+    from generator.core.problems import Severity
+    from generator.render.preview import error_page, with_warnings_panel
+    from generator.site.content_checks import Finding
+
+    finding = Finding("faq.md", 3, "broken-link", Severity.ERROR,
+                      "the link to '<script>x</script>' goes nowhere")
+    page = error_page([finding])
+    assert "<script>x" not in page and "&lt;script&gt;x" in page
+    warning = Finding("faq.md", 1, "review-overdue", Severity.WARNING, "overdue")
+    panel = with_warnings_panel('<body><article class="md-content__inner">text',
+                                [warning], 2)
+    assert "Line 1: overdue." in panel and "<code>last_reviewed</code>" in panel
+    assert "Other pages have 2 more warnings" in panel
+    assert panel.endswith("text")

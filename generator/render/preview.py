@@ -17,8 +17,9 @@ from generator.site.content_checks import Finding
 
 
 def _fix(finding: Finding) -> str:
+    """How to fix it, as HTML: the catalogue writes code between backticks."""
     kind = KINDS.get(finding.kind)
-    return kind.fix if kind else ""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(kind.fix)) if kind else ""
 
 
 def error_page(errors: list[Finding]) -> str:
@@ -27,7 +28,7 @@ def error_page(errors: list[Finding]) -> str:
     items = "\n".join(
         f'<li><p class="where">{escape(f.where)}</p>'
         f"<p>{escape(f.message)}</p>"
-        f"<p><strong>How to fix it:</strong> {escape(_fix(f))}</p></li>"
+        f"<p><strong>How to fix it:</strong> {_fix(f)}</p></li>"
         for f in errors)
     count = f"{len(errors)} problem" + ("s" if len(errors) != 1 else "")
     return f"""<!doctype html>
@@ -73,7 +74,7 @@ def with_warnings_panel(page: str, warnings: list[Finding], elsewhere: int) -> s
     if not warnings and not elsewhere:
         return page
     items = "".join(f"<li>Line {f.line}: {escape(f.message)}. "
-                    f"<em>How to fix it:</em> {escape(_fix(f))}</li>" for f in warnings)
+                    f"<em>How to fix it:</em> {_fix(f)}</li>" for f in warnings)
     own = (f"<ul>{items}</ul>" if warnings
            else "<p>This page has no warnings.</p>")
     others = (f"<p>Other pages have {elsewhere} more warning"
