@@ -42,13 +42,27 @@ def _summary(build: object) -> None:
     from generator.app.result import Build
 
     assert isinstance(build, Build)
-    _say("Rows read and what happened to them:")
+    _say("Data from the export. Rows read and what happened to them:")
     _say(build.ledger.table())
     errors, warnings = len(build.problems.errors), len(build.problems.warnings)
     _say(f"\n{errors} error(s) and {warnings} warning(s). A row with an error is left out; "
          "a warning keeps it.")
     if errors or warnings:
         _say(build.problems.table(limit=20))
+
+
+def _content_summary(build: object, reports_dir: Path) -> None:
+    """The pages comms staff write: a section of its own, after the data's."""
+    from generator.app.reports import content_table
+    from generator.app.result import Build
+
+    assert isinstance(build, Build)
+    content = build.content
+    _say(f"\nPages in site_src/: {len(content.errors)} error(s) and "
+         f"{len(content.warnings)} warning(s).")
+    if len(content):
+        _say(content_table(content, limit=50))
+        _say(f"The list, with what to do about each, is in {reports_dir}/content.csv.")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -70,6 +84,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                  f"Reports are in {args.reports_dir}/.")
         return EXIT_DATA
     _summary(result)
+    _content_summary(result, args.reports_dir)
     if key is None:
         _say("\nThe case tracker is off: no key was given (docs/tracker.md).")
     else:
@@ -135,10 +150,60 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from generator.render import plugin
 
     load_config(args.config)  # fail early, with every problem listed
-    plugin.allow_preview(prepare_for_mkdocs)
+    today = args.today
+    plugin.allow_preview(lambda path: prepare_for_mkdocs(path, today))
     _say(f"Previewing at http://{args.dev_addr}/ (Ctrl+C to stop). Edited pages in "
-         "site_src/ show on save.")
+         "site_src/ show on save; a page that cannot be built shows what to fix, and "
+         "each page shows its warnings at the top.")
     serve(config_file=str(args.mkdocs), dev_addr=args.dev_addr, livereload=True)
+    return EXIT_OK
+
+
+def cmd_check_links(args: argparse.Namespace) -> int:
+    from generator.app.check_links import REPORT, check_links
+
+    config = load_config(args.config)
+    if not args.pages.is_dir():
+        raise UsageError(f"--pages: folder {args.pages} not found")
+    report = check_links(args.pages, config, args.reports_dir, args.today or dt.date.today())
+    _say(f"{len(report.rows)} link(s) to other websites; {len(report.broken)} broken.")
+    for link, answer in report.broken:
+        _say(f"BROKEN  site_src/{link.page}, line {link.line}: {link.url}: {answer.reason}")
+    if report.broken:
+        _say("Correct or remove each broken link; if a site refuses checks but works in a "
+             "browser, add the address to 'content.ignore_links' in the configuration.")
+    _say(f"The list is in {args.reports_dir}/{REPORT}.")
+    return EXIT_DATA if report.broken else EXIT_OK
+
+
+def cmd_usage(args: argparse.Namespace) -> int:
+    from urllib.parse import urlsplit
+
+    from generator.app.usage import REPORT, count, write_report
+
+    config = load_config(args.config)
+    if not config.usage.server_log_counts:
+        raise UsageError("page counts are off: set 'usage: server_log_counts: true' in "
+                         f"{args.config} first, so that the privacy notice says the "
+                         "site counts page views, then build the site")
+    missing = [str(log) for log in args.logs if not log.is_file()]
+    if missing:
+        raise UsageError("log file(s) not found: " + ", ".join(missing))
+    base_path = urlsplit(config.site.url).path or "/"
+    usage = count(args.logs, base_path)
+    rows = write_report(usage, args.pages, args.reports_dir)
+    if usage.first and usage.last:
+        _say(f"Page views from {usage.first:%-d %B %Y} to {usage.last:%-d %B %Y} "
+             f"({sum(usage.views.values()):,} views of {len(rows):,} pages):")
+    else:
+        _say("No page views found in the logs.")
+    for address, views, source, reviewed in rows[:args.top]:
+        detail = f"  ({source}, last reviewed {reviewed})" if source else ""
+        _say(f"{int(views):>8,}  {address}{detail}")
+    if usage.unreadable:
+        _say(f"{usage.unreadable:,} of {usage.lines:,} lines were not in the Common or "
+             "Combined Log Format and were not counted.")
+    _say(f"The full list is in {args.reports_dir}/{REPORT}.")
     return EXIT_OK
 
 
@@ -219,6 +284,30 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--mkdocs", type=Path, default=Path("mkdocs.yml"))
     p.add_argument("--dev-addr", default="127.0.0.1:8000")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("check-links", help="check the links to other websites",
+                       description="Request every link from the pages in site_src/ to "
+                       "another website, and write reports/links.csv. Needs the network: "
+                       "the build checks links between the site's own pages, this checks "
+                       "the rest. Exits 1 if a link is broken.")
+    common(p)
+    p.add_argument("--pages", type=Path, default=Path("site_src"),
+                   help="the pages to check (default: site_src)")
+    p.set_defaults(func=cmd_check_links)
+
+    p = sub.add_parser("usage", help="count page views from the web server's logs",
+                       description="Count how often each page was read, from the web "
+                       "server's own access logs (Common or Combined Log Format, .gz "
+                       "allowed). Keeps a count per page, nothing about who read it; "
+                       "writes reports/usage.csv. Needs 'usage: server_log_counts: true' "
+                       "in the configuration.")
+    common(p)
+    p.add_argument("logs", type=Path, nargs="+", metavar="LOG",
+                   help="access log files, such as /var/log/nginx/access.log*")
+    p.add_argument("--pages", type=Path, default=Path("site_src"),
+                   help="the comms pages, to name each page's file (default: site_src)")
+    p.add_argument("--top", type=int, default=20, help="how many pages to print")
+    p.set_defaults(func=cmd_usage)
     return parser
 
 

@@ -2,40 +2,73 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 
 import pytest
 
 from conftest import make_project
 from generator.site.content_checks import (
+    broken_anchors,
     broken_links,
     hard_paragraphs,
     images_without_alt,
     reading_ease,
     review_date,
     skipped_headings,
+    tables_without_caption,
 )
 
 KNOWN = {"index.md", "faq.md", "register/index.md", "maps/register.md", "assets/site.css"}
 
 
 @pytest.mark.parametrize(
-    ("markdown", "broken_lines"),
+    ("markdown", "found"),
     [
         ("See [the FAQ](faq.md).", []),
         ("See [the register](register/index.md) and [map](maps/register.md#key).", []),
         ("See [the register](register/) too.", []),
         ("[Council](https://www.example.gov.uk) [mail](mailto:a@b.c) [top](#top)", []),
-        ("Line one\nSee [old page](old-faq.md).", [2]),
-        ("[a](nope.md) and [b](also/missing.md)", [1, 1]),
+        ("Line one\nSee [old page](old-faq.md).", [(2, "broken-link")]),
+        ("[a](nope.md) and [b](also/missing.md)", [(1, "broken-link"), (1, "broken-link")]),
         ("```\n[not a link](missing.md)\n```", []),
-        ("![Alt](missing.png)", []),  # images are checked by the alt-text check
+        ("Write `[text](missing.md)` for a link.", []),  # shown, not made
+        ("![Alt](missing.png)", [(1, "missing-image")]),
+        ('Text\n<img src="gone.png" alt="A sign">', [(2, "missing-image")]),
+        ("![Alt](assets/site.css)", []),
+        ('<a href="old.md">old</a>', [(1, "broken-link")]),
+        ("[ref]: missing.md", [(1, "broken-link")]),
+        ("[tel](tel:0161) [our site]({{ council.website }})", []),
     ],
 )
-def test_broken_links(markdown, broken_lines):
-    found = broken_links("index.md", markdown, 1, KNOWN)
-    assert [f.line for f in found] == broken_lines
-    assert all(f.kind == "broken-link" for f in found)
+def test_broken_links(markdown, found):
+    result = broken_links("index.md", markdown, 1, KNOWN)
+    assert [(f.line, f.kind) for f in result] == found
+
+
+IDS = {"faq.md": {"will-my-name-be-shared", "appeals"}, "index.md": {"contact"}}
+
+
+@pytest.mark.parametrize(
+    ("markdown", "found"),
+    [
+        ("[a](faq.md#appeals) [b](#contact) [top](#top) [c](faq.md)", []),
+        ("One\n[a](faq.md#apeals)", [2]),
+        ("[b](#contacts)", [1]),
+        ("[entry](register/index.md#anything)", []),  # a page MkDocs did not render
+        ("[gone](gone.md#x)", []),  # reported as a broken link instead
+        ("```\n[a](faq.md#nope)\n```", []),
+    ],
+)
+def test_broken_anchors(markdown, found):
+    result = broken_anchors("index.md", markdown, 1, KNOWN, IDS)
+    assert [f.line for f in result] == found
+    assert all(f.kind == "broken-anchor" for f in result)
+
+
+def test_a_broken_anchor_names_the_parts_the_page_has():
+    (finding,) = broken_anchors("index.md", "[a](faq.md#apeals)", 1, KNOWN, IDS)
+    assert "#appeals" in finding.message and "#will-my-name-be-shared" in finding.message
 
 
 def test_links_are_resolved_relative_to_the_page():
@@ -112,12 +145,92 @@ def test_a_broken_link_fails_the_build_naming_page_and_line(tmp_path, small_expo
     assert not project.site.exists()
 
 
-def test_an_overdue_review_date_warns_but_builds(tmp_path, small_export):
+def test_an_overdue_review_date_warns_in_its_own_section_and_file(tmp_path, small_export):
     project = make_project(tmp_path / "p", small_export, copy_pages=True)
     glossary = project.root / "site_src" / "glossary.md"
     text = glossary.read_text()
     glossary.write_text(text.replace("last_reviewed: 2026-11-22", "last_reviewed: 2023-01-01"))
     result = project.build("--today", "2026-11-22")
     assert result.exit_code == 0, result.output
-    issues = (project.reports / "issues.csv").read_text()
-    assert "site_src/glossary.md" in issues and "review-overdue" in issues
+    # The console: the data's problems, then a section of the pages' own.
+    data, _, pages = result.stdout.partition("Pages in site_src/:")
+    assert "review" not in data and "site_src" not in data
+    assert "WARNING site_src/glossary.md, line 1: the page was last reviewed on 1 " \
+           "January 2023" in pages
+    assert "content.csv" in pages
+    # The reports: the data's in issues.csv, the pages' in content.csv.
+    assert "site_src" not in (project.reports / "issues.csv").read_text()
+    rows = list(csv.DictReader((project.reports / "content.csv").open()))
+    overdue = [r for r in rows if r["kind"] == "review-overdue"]
+    assert [(r["page"], r["line"]) for r in overdue] == [("site_src/glossary.md", "1")]
+    assert overdue[0]["fix"].startswith("Review the page")
+    # No false warnings: every one names a file that exists (not the skeleton pages of
+    # the register, which the build makes).
+    assert rows, "the sample pages have warnings to check this with"
+    for row in rows:
+        assert (project.root / row["page"]).is_file(), row
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Read [the appeals answer](faq.md#appeal-time-limits).",
+         "the link to 'faq.md#appeal-time-limits' names a part '#appeal-time-limits'"),
+        ("See [below](#no-such-part).", "names a part '#no-such-part' that this page"),
+        ("![A site plan](plans/site-plan.png)", "the image 'plans/site-plan.png' is not in "
+         "site_src/"),
+        ("Call {{ council.fax }} today.", "fax"),
+    ],
+)
+def test_a_broken_anchor_image_or_template_fails_the_build_naming_page_and_line(
+        tmp_path, small_export, line, expected):
+    project = make_project(tmp_path / "p", small_export, copy_pages=True)
+    page = project.root / "site_src" / "charter.md"
+    lines = page.read_text().splitlines()
+    lines.insert(10, line)
+    page.write_text("\n".join(lines) + "\n")
+    result = project.build()
+    assert result.exit_code == 1
+    assert "site_src/charter.md, line 11" in result.stderr
+    assert expected in result.stderr
+    assert "How to fix it:" in result.stderr
+    assert "Traceback" not in result.output
+    assert not project.site.exists()
+    rows = list(csv.DictReader((project.reports / "content.csv").open()))
+    assert [(r["page"], r["line"], r["severity"]) for r in rows if r["severity"] == "error"] \
+        == [("site_src/charter.md", "11", "error")]
+
+
+@pytest.mark.parametrize(
+    ("markdown", "lines"),
+    [
+        ("Table: Our targets\n\n| A | B |\n| --- | --- |\n| 1 | 2 |", []),
+        ("Intro.\n\n| A | B |\n| --- | --- |\n| 1 | 2 |", [3]),
+        ("| A | B |\n|:---|---:|\n| 1 | 2 |\n\n| C |\n| --- |", [1, 5]),
+        ("| not | a table |\nwithout a rule", []),
+        ("```\n| A |\n| --- |\n```", []),
+    ],
+)
+def test_tables_without_caption(markdown, lines):
+    assert [f.line for f in tables_without_caption("p.md", markdown, 1)] == lines
+
+
+def test_a_caption_line_becomes_the_tables_caption():
+    from generator.render.plugin import with_captions
+
+    html = "<p>Table: Our <em>targets</em></p>\n<table>\n<thead>"
+    assert with_captions(html) == "<table>\n<caption>Our <em>targets</em></caption>\n<thead>"
+    assert with_captions("<p>Tables: many</p>\n<table>") == "<p>Tables: many</p>\n<table>"
+
+
+def test_a_page_named_like_a_generated_page_fails_the_build_naming_it(tmp_path,
+                                                                     small_export):
+    project = make_project(tmp_path / "p", small_export, copy_pages=True)
+    (project.root / "site_src" / "statistics").mkdir()
+    (project.root / "site_src" / "statistics" / "index.md").write_text("# Mine\n")
+    result = project.build()
+    assert result.exit_code == 1
+    assert "site_src/statistics/index.md: the build makes a page or file with this name" \
+        in result.stderr
+    assert "Rename the file, or move it out of that folder" in result.stderr
+    assert not project.site.exists()

@@ -165,13 +165,13 @@ def prepared_for_plugin(build: Build, today: dt.date) -> Prepared:
     assert build.public and build.stats and build.site
     context, date_text = page_context(build.public, build.stats, build.config,
                                       build.entries, tracker=build.tracker_key is not None)
-    return Prepared(build.config, build.site, context, date_text, today, build.problems)
+    return Prepared(build.config, build.site, context, date_text, today, build.content)
 
 
-def prepare_for_mkdocs(config_path: Path) -> Prepared:
-    """For `mkdocs serve`/`mkdocs build` run directly: the data stages, then the plugin."""
+def prepare_for_mkdocs(config_path: Path, today: dt.date | None = None) -> Prepared:
+    """For the preview (MkDocs runs the plugin): the data stages, then the plugin."""
     config = load_config(config_path)
-    today = dt.date.today()
+    today = today or dt.date.today()
     # The preview shows the case tracker working when the key is in the environment,
     # as the build would (the preview's files are never published).
     key = load_tracker_key(None, config.base_dir)

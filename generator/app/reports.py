@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.app.result import Build, BuildFailed, cannot_write
+from generator.core.kinds import KINDS
+from generator.core.problems import Problems
 from generator.core.untrusted import csv_text
 from generator.site.tracker import TRACK_PAGE
 
@@ -36,7 +38,9 @@ def _late_entries(build: Build) -> list[list[str]]:
 def audit(build: Build) -> dict[str, Any]:
     out: dict[str, Any] = {"reconciliation": build.ledger.summary(),
                            "withheld and merged": build.ledger.reasons(),
-                           "problems by kind": dict(sorted(build.problems.by_kind().items()))}
+                           "problems by kind": dict(sorted(build.problems.by_kind().items())),
+                           "content findings by kind": dict(sorted(
+                               build.content.by_kind().items()))}
     if build.public is not None:
         a = build.public.audit
         out["records in"] = dict(sorted(a.records_in.items()))
@@ -80,11 +84,33 @@ def _csv(header: list[str], rows: list[list[str]]) -> str:
     return csv_text([header, *rows])
 
 
+def content_rows(content: Problems) -> list[list[str]]:
+    """What the checks found in comms staff's pages, page by page, line by line, each
+    with what to do about it (from the catalogue of kinds)."""
+    return [[p.file, str(p.row or ""), p.kind, p.severity, p.message, KINDS[p.kind].fix]
+            for p in sorted(content, key=lambda p: (p.file, p.row or 0, p.kind, p.message))]
+
+
+CONTENT_HEADER = ["page", "line", "kind", "severity", "message", "fix"]
+
+
+def content_table(content: Problems, limit: int = 50) -> str:
+    """The console section for comms staff: one line per finding, errors first."""
+    rows = sorted(content_rows(content), key=lambda r: r[3] != "error")
+    lines = [f"{severity.upper():7} {page}, line {line}: {message}"
+             for page, line, _, severity, message, _ in rows[:limit]]
+    if len(rows) > limit:
+        lines.append(f"... and {len(rows) - limit} more (see reports/content.csv)")
+    return "\n".join(lines)
+
+
 def write_all(build: Build, folder: Path) -> None:
     if build.mapping is None:
         return  # the configuration failed before any data was read: keep the old reports
     folder.mkdir(parents=True, exist_ok=True)
     build.problems.write_csv(folder / "issues.csv")
+    (folder / "content.csv").write_text(_csv(CONTENT_HEADER, content_rows(build.content)),
+                                        encoding="utf-8")
     summary = build.ledger.summary()
     (folder / "reconciliation.csv").write_text(_csv(
         ["file", *next(iter(summary.values()), {"read": 0}).keys()],

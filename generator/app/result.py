@@ -38,7 +38,10 @@ class Build:
     """What a build found and made; the reports are written from it."""
 
     config: Config
-    problems: Problems = field(default_factory=Problems)
+    problems: Problems = field(default_factory=Problems)  # the export's: data officers'
+    # What the checks found in the pages comms staff write (site_src/): reported in a
+    # section and a file of their own (reports/content.csv), apart from the data's.
+    content: Problems = field(default_factory=Problems)
     ledger: Ledger = field(default_factory=Ledger)
     timings: dict[str, float] = field(default_factory=dict)
     mapping: Mapping | None = None

@@ -207,6 +207,24 @@ class Content:
                                        "than this gives a warning.")
     reading_ease_target: int = option(50, "Paragraphs with a Flesch reading ease below "
                                       "this give a warning.")
+    ignore_links: list[str] = option([], "Links to other websites that `enforcement-site "
+                                     "check-links` lists as ignored and never requests: "
+                                     "each entry is the start of the addresses to ignore, "
+                                     "such as 'https://intranet.example.gov.uk/'.")
+    link_cache_days: int = option(7, "A link to another website that worked is not "
+                                  "checked again for this many days "
+                                  "(reports/link-cache.json); a broken one is checked "
+                                  "every time.")
+
+
+@dataclass
+class Usage:
+    server_log_counts: bool = option(False, "Count how often each page is read from the "
+                                     "web server's own access logs, with `enforcement-site "
+                                     "usage LOG...` (reports/usage.csv; no script, no "
+                                     "cookie, nothing about who read a page is kept). The "
+                                     "privacy notice says so when this is true; the "
+                                     "command refuses to count while it is false.")
 
 
 @dataclass
@@ -245,6 +263,7 @@ class Config:
     tiles: Tiles = option(Tiles(), "The map tile provider.")
     maps: Maps = option(Maps(), "Layers on the maps.")
     content: Content = option(Content(), "Checks on the pages comms staff edit.")
+    usage: Usage = option(Usage(), "Page counts from the web server's logs.")
     publish: Publish = option(Publish(), "Safeguards before a build replaces the "
                               "published site.")
     tracker: Tracker = option(Tracker(), "'Track your report': case progress for the "

@@ -170,10 +170,36 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
          "\"Track your report\" page; the tracker shows a stock name and no explanation.",
          "Put the heading back with its id, e.g. `### Site visit {: #stage-visited }` "
          "(docs/tracker.md)."),
+    Kind("broken-anchor", E, CONTENT,
+         "A link names a part of a page (`faq.md#appeals`) that the page does not have.",
+         "Link to a heading the page has: its part is the heading in lower case, with "
+         "hyphens for spaces (`## Appeals and time limits` is `#appeals-and-time-limits`). "
+         "The message lists the parts the page has."),
+    Kind("missing-image", E, CONTENT, "An image in a page is not in site_src/.",
+         "Check the image's file name (capitals count), or copy the image into "
+         "site_src/ (the build stops until it is fixed)."),
+    Kind("reserved-path", E, CONTENT,
+         "A file in site_src/ has the name of a page or file the build makes from the "
+         "export (in register/, maps/ or statistics/, or the search page).",
+         "Rename the file, or move it out of that folder (the build stops until then)."),
+    Kind("template-error", E, CONTENT,
+         "A `{{ ... }}` or `{% ... %}` in a page cannot be filled in: a name that does "
+         "not exist, or a `{% ... %}` that is not closed.",
+         "Check the name against the list of variables in site_src/README.md, and close "
+         "every `{% for %}` and `{% if %}` with `{% endfor %}` or `{% endif %}`."),
+    Kind("not-in-menu", W, CONTENT, "A page says nowhere in the menu it goes.",
+         "Add `section:` and `order:` to its front matter (site_src/README.md, 'Adding a "
+         "page'), or `menu: false` to keep it out of the menu on purpose."),
+    Kind("bad-menu-entry", W, CONTENT,
+         "A page's `section` is not a name, or its `order` is not a whole number.",
+         "Write `section: About enforcement` and `order: 430`, as on the other pages."),
     Kind("image-no-alt", W, CONTENT, "An image has no text alternative.",
          "Describe the image in the brackets: ![what it shows](file.png)."),
     Kind("heading-skipped", W, CONTENT, "A heading skips a level (## then ####).",
          "Use the next level down."),
+    Kind("table-no-caption", W, CONTENT, "A table has no caption.",
+         "Write `Table: what the table shows` on a line of its own just above the "
+         "table, with a blank line between: it becomes the table's caption."),
     Kind("hard-to-read", W, CONTENT, "A paragraph is hard to read (Flesch reading ease).",
          "Use shorter sentences and everyday words."),
     Kind("no-review-date", W, CONTENT, "A page has no `last_reviewed` date.",

@@ -131,6 +131,22 @@ NOTICE_TYPES: dict[NoticeType, NoticeTypeInfo] = {
 }
 
 
+class NoticeStatus(StrEnum):
+    """The statuses a register entry shows (Notice.status). Each is a term of the
+    glossary (site_src/glossary.md), which entry pages link the status to."""
+
+    SERVED = "Served"
+    NOT_YET_IN_EFFECT = "Served, not yet in effect"
+    IN_FORCE = "In force"
+    COMPLIANCE_DATE_PASSED = "In force: compliance date passed"
+    UNDER_APPEAL = "Under appeal"
+    APPEAL_ALLOWED = "Appeal allowed"
+    COMPLIED = "Complied with"
+
+
+APPEAL_DISMISSED = " (appeal dismissed)"  # after a status, when an appeal failed
+
+
 class CaseStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
@@ -325,23 +341,24 @@ class Notice:
         return self.withdrawn is not None or self.quashed is not None
 
     def status(self, today: dt.date) -> str:
-        """The notice's status in plain words, as of `today` (the export date)."""
+        """The notice's status in plain words, as of `today` (the export date): one of
+        NOTICE_STATUSES, with APPEAL_DISMISSED after it when an appeal failed."""
         if self.complied:
-            return "Complied with"
+            return NoticeStatus.COMPLIED.value
         if self.appeal_lodged and self.appeal_outcome in (None, AppealOutcome.PENDING):
-            return "Under appeal"
+            return NoticeStatus.UNDER_APPEAL.value
         if self.appeal_outcome == AppealOutcome.ALLOWED:
-            return "Appeal allowed"
+            return NoticeStatus.APPEAL_ALLOWED.value
         suffix = ""
         if self.appeal_outcome in (AppealOutcome.DISMISSED, AppealOutcome.VARIED):
-            suffix = " (appeal dismissed)"
+            suffix = APPEAL_DISMISSED
         if self.effective and self.effective <= today:
             if self.compliance_due and self.compliance_due < today:
-                return "In force: compliance date passed" + suffix
-            return "In force" + suffix
+                return NoticeStatus.COMPLIANCE_DATE_PASSED + suffix
+            return NoticeStatus.IN_FORCE + suffix
         if self.effective:
-            return "Served, not yet in effect" + suffix
-        return "Served" + suffix
+            return NoticeStatus.NOT_YET_IN_EFFECT + suffix
+        return NoticeStatus.SERVED + suffix
 
 
 @dataclass(frozen=True)

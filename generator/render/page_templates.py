@@ -29,18 +29,28 @@ _SANDBOX = jinja2.sandbox.SandboxedEnvironment(undefined=jinja2.StrictUndefined,
                                                finalize=_as_text)
 
 
+class TemplateProblem(PluginError):
+    """A template expression in a comms page cannot be filled in."""
+
+    def __init__(self, page: str, line: int | None, message: str):
+        where = f", line {line}" if line else ""
+        super().__init__(f"site_src/{page}{where}: {message}")
+        self.page, self.line, self.problem = page, line, message
+
+
 def render_page_template(markdown: str, page_path: str, context: dict[str, Any],
                          line_offset: int = 0) -> str:
     """Render a comms page's template expressions; errors name the page and line."""
     try:
         return _SANDBOX.from_string(markdown).render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        raise PluginError(f"site_src/{page_path}, line {exc.lineno + line_offset}: "
-                          f"{exc.message}") from None
+        raise TemplateProblem(page_path, (exc.lineno or 0) + line_offset,
+                              exc.message or "the template is not written correctly"
+                              ) from None
     except (jinja2.UndefinedError, PageTemplateError) as exc:
         line = _line_of_error(markdown, str(exc))
-        where = f", line {line + line_offset}" if line else ""
-        raise PluginError(f"site_src/{page_path}{where}: {exc}") from None
+        raise TemplateProblem(page_path, line + line_offset if line else None,
+                              str(exc)) from None
 
 
 def _line_of_error(markdown: str, message: str) -> int | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +28,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+from mkdocs.utils.meta import get_data
 
 from generator.config.schema import Config
+from generator.core.kinds import KINDS
 from generator.core.problems import Problem, Problems, Severity
 from generator.core.untrusted import tile_source
 from generator.render import csp
@@ -40,11 +44,39 @@ from generator.render.fast_pages import (
     expand_skeletons,
     fast_only_folders,
 )
-from generator.render.page_templates import render_page_template
+from generator.render.glossary import GLOSSARY, Linker, glossary_terms, with_term_ids
+from generator.render.menu import MenuEntry, build_menu, menu_entry
+from generator.render.page_templates import TemplateProblem, render_page_template
+from generator.render.preview import error_page, failure_page, with_warnings_panel
 from generator.site.common import GeneratedSite
-from generator.site.content_checks import Finding, check_page
+from generator.site.content_checks import Finding, broken_anchors, check_page
 
 log = logging.getLogger("mkdocs.plugins.enforcement")
+
+# Front matter keys that put a page in the menu (menu.py); generated pages without them
+# (register entries and lists) are not parsed for it.
+_MENU_KEYS = re.compile(r"^(section|order|menu):", re.M)
+# 'Table: what it shows' just above a table (content_checks.py) becomes its caption.
+_CAPTIONED_TABLE = re.compile(r"<p>Table:\s*(.*?)</p>\s*<table>", re.S)
+
+
+def with_captions(page_html: str) -> str:
+    return _CAPTIONED_TABLE.sub(lambda m: f"<table>\n<caption>{m.group(1)}</caption>",
+                                page_html)
+
+
+_ID = re.compile(r"""\bid=["']([^"']+)["']""")
+
+
+class _Collector(logging.Handler):
+    """The errors MkDocs logs while a preview rebuilds."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 @dataclass
@@ -97,6 +129,15 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         self._generated: set[str] = set()
         self._known: set[str] = set()
         self._broken: list[Finding] = []
+        self._findings: list[Finding] = []  # about comms staff's pages, this build
+        self._sources: dict[str, tuple[str, int]] = {}  # their Markdown, first line
+        self._ids: dict[str, set[str]] = {}  # the ids of each page MkDocs rendered
+        self._linker = Linker([])
+        self._glossary_url: str | None = None
+        # While previewing: the pages MkDocs wrote (not the fast pages, which are kept
+        # between rebuilds), and why the last build failed.
+        self._rendered: set[str] = set()
+        self._failure = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having this hook makes MkDocs keep this one instance across the rebuilds of
@@ -132,13 +173,17 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.prepared is not None
+        self._broken, self._findings, self._sources, self._ids = [], [], {}, {}
+        if self.previewing:  # the findings of this rebuild only
+            self.prepared.problems = Problems()
         site = self.prepared.site
-        clashes = sorted(p for p in list(site.pages) + list(site.files)
-                         if files.get_file_from_path(p) is not None)
-        if clashes:
-            raise PluginError(
-                "these files in site_src/ have the same path as pages the build "
-                "generates; rename or remove them: " + ", ".join(clashes))
+        for path in sorted(list(site.pages) + list(site.files)):
+            clash = files.get_file_from_path(path)
+            if clash is not None:  # the build's page wins; the build stops at the end
+                files.remove(clash)
+                self._record(Finding(path, 0, "reserved-path", Severity.ERROR,
+                                     "the build makes a page or file with this name "
+                                     "from the export, so this file would replace it"))
         for path, markdown in site.pages.items():
             files.append(File.generated(config, path, content=markdown))
         for folder in sorted({posixpath.dirname(p) for p in site.fast_pages}):
@@ -149,20 +194,69 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         self._generated = set(site.pages)
         self._known = {f.src_uri for f in files}
         self.kept.folders = fast_only_folders(site.fast_pages, self._known)
-        self._broken = []
+        config.nav = self._menu(files)
+        glossary = files.get_file_from_path(GLOSSARY)
+        if glossary is not None and glossary.generated_by is None:
+            markdown, meta = get_data(glossary.content_string)
+            unlinked = meta.get("not_linked") or []
+            unlinked = {str(t).casefold() for t in unlinked} if isinstance(unlinked, list) \
+                else set()
+            self._linker = Linker([t for t in glossary_terms(markdown)
+                                   if t.casefold() not in unlinked])
+            self._glossary_url = glossary.url
+        else:
+            self._linker, self._glossary_url = Linker([]), None
         return files
+
+    def _menu(self, files: Files) -> list[Any]:
+        """The menu, from every page's front matter (menu.py)."""
+        entries: list[MenuEntry] = []
+        for file in files.documentation_pages():
+            if posixpath.basename(file.src_uri) == SKELETON + ".md":
+                continue
+            ours = file.generated_by is None
+            text = file.content_string
+            if not ours and not _MENU_KEYS.search(text[:2000]):
+                continue  # a register entry or list: never in the menu
+            _, meta = get_data(text)
+            entry, findings = menu_entry(file.src_uri, meta, ours)
+            for finding in findings:
+                self._record(finding)
+            if entry is not None:
+                entries.append(entry)
+        return build_menu(entries)
+
+    def _record(self, finding: Finding) -> None:
+        assert self.prepared is not None
+        self.prepared.problems.add(Problem(
+            f"site_src/{finding.page}", finding.line or None, "", "", finding.kind,
+            finding.severity, finding.message))
+        self._findings.append(finding)
+        if finding.severity is Severity.ERROR:
+            self._broken.append(finding)
+        if self.previewing:  # the terminal shows them as the browser does
+            log.warning(str(finding))
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
-        if page.file.src_uri in self._generated:
+        # Only comms staff's own pages: generated pages (and the skeletons of the fast
+        # pages) are not theirs to fix, and warnings about them would name files that
+        # do not exist.
+        if page.file.generated_by is not None:
             return markdown
         assert self.prepared is not None
         # MkDocs has already removed the front matter: count its lines back in, so that
         # errors name the line the editor sees.
         offset = max(page.file.content_string.count("\n") - markdown.count("\n"), 0)
+        self._sources[page.file.src_uri] = (markdown, offset + 1)
         self._check(page, markdown, offset)
-        return render_page_template(markdown, page.file.src_uri, self.prepared.context,
-                                    offset)
+        try:
+            return render_page_template(markdown, page.file.src_uri,
+                                        self.prepared.context, offset)
+        except TemplateProblem as exc:  # reported with the others; the build stops
+            self._record(Finding(exc.page, exc.line or 0, "template-error",
+                                 Severity.ERROR, exc.problem))
+            return markdown
 
     def _check(self, page: Page, markdown: str, offset: int) -> None:
         assert self.prepared is not None
@@ -171,11 +265,31 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
                                   self._known, self.prepared.today,
                                   content.review_interval_days,
                                   content.reading_ease_target):
-            self.prepared.problems.add(Problem(
-                f"site_src/{finding.page}", finding.line, "", "", finding.kind,
-                finding.severity, finding.message))
-            if finding.severity is Severity.ERROR:
-                self._broken.append(finding)
+            self._record(finding)
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        uri = page.file.src_uri
+        if posixpath.basename(uri) == SKELETON + ".md":
+            return html
+        if page.file.generated_by is None:
+            html = with_captions(html)
+        if uri == GLOSSARY and page.file.generated_by is None:
+            html = with_term_ids(html)
+        elif (self._glossary_url is not None and page.file.generated_by is None
+              and page.meta.get("glossary_links") is not False):
+            html = self._linker.link(html, get_relative_url(self._glossary_url, page.url))
+        self._ids[uri] = set(_ID.findall(html))
+        return html
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        # Every page has been turned into HTML by now: links to a part of a page can be
+        # checked against the ids the page really has.
+        for uri, (markdown, first_line) in sorted(self._sources.items()):
+            for finding in broken_anchors(uri, markdown, first_line, self._known,
+                                          self._ids):
+                self._record(finding)
+        return env
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         assert self.prepared is not None
@@ -189,12 +303,22 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         if not self.previewing:
             self.prepared = None  # MkDocs keeps this instance: never reuse a build's data
             self.kept = KeptFastPages()
-        if self._broken:
+        # While previewing, the pages show the errors instead (on_post_page): a failed
+        # rebuild would leave the browser waiting with nothing to say.
+        if self._broken and not self.previewing:
             raise PluginError("pages in site_src/ need fixing:\n" + "\n".join(
-                f"  - {finding}" for finding in self._broken))
+                f"  - {finding}\n    How to fix it: {KINDS[finding.kind].fix}"
+                for finding in self._broken))
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        return self._with_policy(output, page.file.src_uri)
+        uri = page.file.src_uri
+        if self.previewing and posixpath.basename(uri) != SKELETON + ".md":
+            self._rendered.add(page.file.dest_uri)
+            if self._broken:
+                return error_page(self._broken)
+            own = [f for f in self._findings if f.page == uri]
+            output = with_warnings_panel(output, own, len(self._findings) - len(own))
+        return self._with_policy(output, uri)
 
     def on_post_template(self, output_content: str, template_name: str,
                          config: MkDocsConfig) -> str:
@@ -212,5 +336,34 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
             raise PluginError(f"{name}: {exc}") from None
 
     def on_build_error(self, error: Exception) -> None:
+        self._failure = str(error)
         if not self.previewing:
             self.prepared = None
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        """A rebuild that fails for any other reason shows what went wrong in place of
+        the pages, instead of MkDocs' own behaviour: holding every request until a
+        rebuild succeeds, so that the browser waits with nothing to say."""
+        rebuild = server.builder
+        site_dir = Path(config.site_dir)
+
+        def rebuild_or_show_why() -> None:
+            self._failure = ""
+            # MkDocs logs the reason and then raises a bare 'Aborted': keep the reason.
+            said = _Collector()
+            logging.getLogger("mkdocs").addHandler(said)
+            try:
+                rebuild()
+            except Exception as exc:  # noqa: BLE001 - shown in the browser, and logged
+                message = "\n".join([*said.messages, self._failure or str(exc)])
+                log.error("the preview could not be rebuilt: %s", message)
+                page = failure_page(message)
+                for name in sorted(self._rendered | {"index.html", "404.html"}):
+                    target = site_dir / name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_text(page, encoding="utf-8")
+            finally:
+                logging.getLogger("mkdocs").removeHandler(said)
+
+        server.builder = rebuild_or_show_why
+        return server

@@ -48,7 +48,8 @@ def generate_other_pages(site: GeneratedSite, public: PublicData, stats: Statist
     site.add_file("assets/brand.css", brand_css(config))
     example = public.register[0].reference if public.register else "ENF/2024/0001"
     site.add_page("search/index.md", "Search", render("search.html", example=example),
-                  description="Search the enforcement register and this site.")
+                  description="Search the enforcement register and this site.",
+                  extra={"order": 10})  # its place in the menu (render/menu.py)
     if config.council.logo:
         logo = config.path(config.council.logo)
         site.add_file(f"assets/logo{logo.suffix.lower()}", logo.read_bytes())

@@ -23,13 +23,17 @@ WORDED = [f"stage-{s.value}" for s in CaseStage] + [f"outcome-{r.value}"
 @dataclass(frozen=True)
 class Finding:
     page: str  # path under site_src/
-    line: int
+    line: int  # 0 when not known
     kind: str
     severity: Severity
     message: str
 
+    @property
+    def where(self) -> str:
+        return f"site_src/{self.page}" + (f", line {self.line}" if self.line else "")
+
     def __str__(self) -> str:
-        return f"site_src/{self.page}, line {self.line}: {self.message}"
+        return f"{self.where}: {self.message}"
 
 
 _LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -52,26 +56,105 @@ def _lines(markdown: str, first_line: int) -> list[tuple[int, str]]:
     return out
 
 
-def broken_links(page: str, markdown: str, first_line: int, known: set[str]) -> list[Finding]:
-    """Relative links to pages or files that do not exist in the site."""
-    findings = []
+_REF_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?")
+_HTML_LINK = re.compile(r"<a\b[^>]*\bhref\s*=\s*\"([^\"]*)\"", re.IGNORECASE)
+_HTML_IMG_SRC = re.compile(r"<img\b[^>]*\bsrc\s*=\s*\"([^\"]*)\"", re.IGNORECASE)
+_IMAGE_TARGET = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link or image written in a page, on the line the editor sees it."""
+
+    line: int
+    target: str  # as written: 'faq.md#appeals', 'https://...', 'map.png'
+    image: bool = False
+
+    @property
+    def external(self) -> bool:
+        return bool(_EXTERNAL.match(self.target)) or self.target.startswith("//")
+
+
+def links(markdown: str, first_line: int) -> list[Link]:
+    """Every link and image of a page (Markdown, reference definitions and HTML), outside
+    code blocks; inline code is left out too, since it shows a link rather than making one."""
+    found = []
     for number, line in _lines(markdown, first_line):
-        for match in _LINK.finditer(line):
-            target = match.group(2)
-            if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith(("#", "/")):
-                continue  # another site, an email link, an anchor on this page
-            if "{{" in target:
-                continue  # filled in by a template expression
-            path = target.split("#", 1)[0].split("?", 1)[0]
-            if not path:
-                continue
-            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
-            candidates = {resolved, resolved.rstrip("/") + "/index.md",
-                          resolved.rstrip("/") + ".md"}
-            if not candidates & known:
-                findings.append(Finding(page, number, "broken-link", Severity.ERROR,
-                                        f"the link to '{target}' goes nowhere: no page "
-                                        "or file has that name"))
+        line = re.sub(r"`[^`]*`", "", line)
+        found += [Link(number, m.group(2)) for m in _LINK.finditer(line)]
+        found += [Link(number, m.group(1)) for m in _REF_DEFINITION.finditer(line)]
+        found += [Link(number, m.group(1)) for m in _HTML_LINK.finditer(line)]
+        found += [Link(number, m.group(1), image=True) for m in _IMAGE_TARGET.finditer(line)]
+        found += [Link(number, m.group(1), image=True) for m in _HTML_IMG_SRC.finditer(line)]
+    return sorted(found, key=lambda link: link.line)
+
+
+def resolve(page: str, target: str, known: set[str]) -> tuple[str | None, str]:
+    """The page or file of the site an internal link goes to (None if none), and the
+    anchor it names ('' if none). `known` holds every page and file of the site."""
+    path, _, anchor = target.partition("#")
+    path = path.split("?", 1)[0]
+    if not path:
+        return page, anchor  # an anchor on this page
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+    for candidate in (resolved, resolved.rstrip("/") + "/index.md",
+                      resolved.rstrip("/") + ".md"):
+        if candidate in known:
+            return candidate, anchor
+    return None, anchor
+
+
+def _internal(link: Link) -> bool:
+    # Another site or an email link, a site-absolute path (MkDocs cannot check it), or a
+    # link filled in by a template expression.
+    return not (link.external or link.target.startswith("/") or "{{" in link.target
+                or "{%" in link.target)
+
+
+def broken_links(page: str, markdown: str, first_line: int, known: set[str]) -> list[Finding]:
+    """Relative links and images to pages or files that do not exist in the site."""
+    findings = []
+    for link in links(markdown, first_line):
+        if not _internal(link) or link.target.startswith("#"):
+            continue
+        if resolve(page, link.target, known)[0] is not None:
+            continue
+        if link.image:
+            findings.append(Finding(page, link.line, "missing-image", Severity.ERROR,
+                                    f"the image '{link.target}' is not in site_src/: "
+                                    "check the file name, or add the image to the folder"))
+        else:
+            findings.append(Finding(page, link.line, "broken-link", Severity.ERROR,
+                                    f"the link to '{link.target}' goes nowhere: no page "
+                                    "or file has that name"))
+    return findings
+
+
+# Anchors the browser understands without an element of that id.
+_ALWAYS_THERE = {"", "top"}
+
+
+def broken_anchors(page: str, markdown: str, first_line: int, known: set[str],
+                   ids: dict[str, set[str]]) -> list[Finding]:
+    """Links to a part of a page ('faq.md#appeals', '#contact') that the page does not
+    have. `ids` holds the ids of each page MkDocs rendered; a page not in it (a register
+    entry) is not checked."""
+    findings = []
+    for link in links(markdown, first_line):
+        if link.image or not _internal(link) or "#" not in link.target:
+            continue
+        target, anchor = resolve(page, link.target, known)
+        if target is None or target not in ids or anchor in _ALWAYS_THERE:
+            continue
+        if anchor not in ids[target]:
+            where = "this page" if target == page else f"site_src/{target}"
+            headings = sorted(ids[target])
+            hint = (f"; its parts are: {', '.join('#' + h for h in headings[:12])}"
+                    + (" ..." if len(headings) > 12 else "")) if headings else ""
+            findings.append(Finding(page, link.line, "broken-anchor", Severity.ERROR,
+                                    f"the link to '{link.target}' names a part "
+                                    f"'#{anchor}' that {where} does not have{hint}"))
     return findings
 
 
@@ -105,6 +188,31 @@ def skipped_headings(page: str, markdown: str, first_line: int) -> list[Finding]
                                     f"{level}; use {'#' * (previous + 1)} instead, so "
                                     "screen reader users can follow the page's structure"))
         previous = level
+    return findings
+
+
+_TABLE_ROW = re.compile(r"^\s*\|")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+CAPTION = re.compile(r"^\s*Table:\s*\S")
+
+
+def tables_without_caption(page: str, markdown: str, first_line: int) -> list[Finding]:
+    """A Markdown table needs a caption, written as 'Table: what it shows' on the line
+    above it (the plugin makes it the table's <caption>): screen reader users hear it
+    before the table, and choose whether to go through it."""
+    findings = []
+    lines = _lines(markdown, first_line)
+    for index, (number, line) in enumerate(lines[:-1]):
+        if not (_TABLE_ROW.match(line) and _TABLE_RULE.match(lines[index + 1][1])):
+            continue
+        if index and _TABLE_ROW.match(lines[index - 1][1]):
+            continue  # inside a table already
+        before = next((text for _, text in reversed(lines[:index]) if text.strip()), "")
+        if not CAPTION.match(before):
+            findings.append(Finding(page, number, "table-no-caption", Severity.WARNING,
+                                    "this table has no caption: write 'Table: what the "
+                                    "table shows' on a line of its own above it, with a "
+                                    "blank line between"))
     return findings
 
 
@@ -211,5 +319,6 @@ def check_page(page: str, markdown: str, first_line: int, meta: dict, known: set
             *broken_links(page, markdown, first_line, known),
             *images_without_alt(page, markdown, first_line),
             *skipped_headings(page, markdown, first_line),
+            *tables_without_caption(page, markdown, first_line),
             *hard_paragraphs(page, markdown, first_line, reading_target),
             *tracker_wording(page, markdown, first_line)]

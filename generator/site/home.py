@@ -64,6 +64,7 @@ def page_context(public: PublicData, stats: Statistics, config: Config,
     context = {
         "council": config.council, "charter": config.charter, "tiles": config.tiles,
         "privacy": config.privacy, "register": config.register, "site": config.site,
+        "usage": config.usage,
         "export_date": date_text, "export_day": public.export_date,
         "figures": {
             "register_entries": f"{len(public.register):,}",

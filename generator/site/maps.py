@@ -203,7 +203,8 @@ def register_map(site: GeneratedSite, entries: list[Entry], config: Config,
                   legend=[(t.label, TYPE_COLOURS[TYPES.index(t)]) for t in present],
                   **_assets(root, cluster=True))
     site.add_page(path, "Register map", body,
-                  description="A map of every notice on the enforcement register.")
+                  description="A map of every notice on the enforcement register.",
+                  extra={"section": "Enforcement register", "order": 110})
     return [e for e in entries if e.notice.latitude is None]
 
 
@@ -249,7 +250,9 @@ def case_map(site: GeneratedSite, stats: Statistics, config: Config, wards: Ward
                   **_assets(relative_root(path), cluster=False))
     site.add_page(path, "Cases by ward", body,
                   description="A map of how many reports of a breach we received in each "
-                  "ward.")
+                  "ward.",
+                  extra={"section": "Our performance", "order": 310,
+                         "menu_title": "Cases by ward map"})
 
 
 def locator_settings(site: GeneratedSite, config: Config) -> None:

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from anyascii import anyascii
 
 from generator.config.schema import Config
-from generator.core.model import APPEAL_OUTCOME_LABELS, NoticeType
+from generator.core.model import APPEAL_DISMISSED, APPEAL_OUTCOME_LABELS, NoticeType
 from generator.core.problems import Problems
 from generator.core.untrusted import fill_url_template
 from generator.privacy.anonymise import PublicData, PublicNotice
 from generator.site.common import GeneratedSite, longdate, render
 from generator.site.register_search import SearchEntry, register_search_index
-from generator.site.slugs import page_name, unique_slugs
+from generator.site.slugs import glossary_id, page_name, unique_slugs
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,8 @@ def entry_pages(site: GeneratedSite, entries: list[Entry], config: Config,
         same = [o for o in by_property.get(_property_key(n), []) if o.slug != e.slug]
         fields = prescribed_fields(e, config, ward_names, stops)
         body = render("entry.html", notice=n, export_date=export_date, fields=fields,
-                      links=_links(n, config), same_place=same, root="../../../")
+                      links=_links(n, config), same_place=same, root="../../../",
+                      status_id=glossary_id(n.status.removesuffix(APPEAL_DISMISSED)))
         where = n.address or n.postcode or ward_names.get(n.ward, "")
         name = f"{n.notice_type.label} {n.reference}"
         site.add_fast_page(f"{ENTRIES}/{e.slug}.md",
@@ -287,5 +288,7 @@ def register_pages(site: GeneratedSite, data: PublicData, config: Config,
     site.add_page("register/index.md", "The enforcement register", body,
                   description=f"The statutory planning enforcement register of "
                   f"{config.council.name}: every notice served, with its dates and "
-                  "requirements.")
+                  "requirements.",
+                  extra={"section": "Enforcement register", "order": 100,
+                         "menu_title": "The register"})
     return entries, others

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 
 from anyascii import anyascii
+from markdown.extensions.toc import slugify as heading_slug
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 SEPARATOR = "--"  # never inside a slug: runs of other characters become one hyphen
@@ -75,3 +76,9 @@ def page_name(slug: str, page: int) -> str:
     """The name of a list's page: 'a' for the first, 'a--page-2' for the next (the
     separator keeps it apart from every other list's slug)."""
     return slug if page == 1 else f"{slug}{SEPARATOR}page-{page}"
+
+
+def glossary_id(term: str) -> str:
+    """The id of a term on the glossary page, as the plugin gives it and links to it
+    ('In force: compliance date passed' -> 'in-force-compliance-date-passed')."""
+    return heading_slug(term, "-")

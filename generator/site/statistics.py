@@ -92,7 +92,8 @@ def statistics_pages(site: GeneratedSite, stats: Statistics, config: Config,
         sections.append(table_html(table, f"../downloads/statistics/{table.slug}.csv"))
     site.add_page("statistics/index.md", "Statistics", intro + "\n".join(sections),
                   description="How many breaches were reported, what we did, and how "
-                  "quickly, by quarter and year.")
+                  "quickly, by quarter and year.",
+                  extra={"section": "Our performance", "order": 300})
     report = [t for t in stats.tables if t.slug in ("cases-by-quarter", "response-times",
                                                     "notices-by-type", "appeals",
                                                     "open-by-age")]
@@ -102,4 +103,6 @@ def statistics_pages(site: GeneratedSite, stats: Statistics, config: Config,
             + "\n".join(table_html(t, f"../../downloads/statistics/{t.slug}.csv")
                         for t in report) + "</div>")
     site.add_page("statistics/quarterly-report.md", "Quarterly performance report", body,
-                  description="Performance report for the planning committee.")
+                  description="Performance report for the planning committee.",
+                  extra={"section": "Our performance", "order": 320,
+                         "menu_title": "Quarterly report"})
