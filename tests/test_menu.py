@@ -88,7 +88,8 @@ def test_a_new_page_with_front_matter_appears_in_the_menu(tmp_path, small_export
     home = (project.site / "index.html").read_text()
     assert _menu_links(home) == [
         ".", "search/", "register/", "maps/register/", "report-a-breach/",
-        "after-you-report/", "priorities/", "put-it-right/", "statistics/", "maps/cases/",
+        "after-you-report/", "track-your-report/", "priorities/", "put-it-right/",
+        "statistics/", "maps/cases/",
         "statistics/quarterly-report/", "charter/", "enforcement-plan/", "faq/",
         "glossary/", "news/", "open-data/", "contact-us/", "privacy/", "accessibility/"]
     assert re.search(r'href="contact-us/" class="md-nav__link">\s*<span class="md-ellipsis">'
