@@ -124,6 +124,11 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         config.theme["language"] = ours.site.language
         config.extra["council_name"] = ours.council.name
         config.extra["export_date"] = self.prepared.export_date_text
+        # For the header and footer (theme/partials/): addresses checked by the schema
+        # (https:, http: or a path on this site), shown escaped.
+        config.extra["service_name"] = ours.site.title
+        config.extra["council_website"] = ours.council.website
+        config.extra["council_email"] = ours.council.email
         if "assets/brand.css" not in config.extra_css:  # on_config runs again on reload
             config.extra_css.insert(0, "assets/brand.css")
         if ours.council.logo:
