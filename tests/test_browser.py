@@ -351,6 +351,48 @@ def test_search_page_splits_words_as_the_register_index_does(
     assert split == [words(s) for s in TOKENISER_SAMPLES]
 
 
+def test_search_page_joins_words_as_the_register_index_does(
+        browser: Browser, site_url: str, tiles: re.Pattern[str]) -> None:
+    from generator.site.register_search import joined, words
+
+    samples = ["ENF/2026/0001", "26/0001", "12 Mill Lane", "0 00 007", "a-1"]
+    with visit(browser, site_url + "/search/", 1280, tiles) as seen:
+        split = seen.page.evaluate(
+            "samples => samples.map(s => window.enforcementSearchJoined("
+            "window.enforcementSearchWords(s)))", samples)
+    assert split == [joined(words(s)) for s in samples]
+
+
+def _short_forms(reference: str) -> list[str]:
+    """'ENF/2026/0001' as people type it short: '26/0001', 'enf/2026/1'."""
+    parts = re.split(r"[/-]", reference)
+    year = next((i for i, p in enumerate(parts) if re.fullmatch(r"(19|20)\d\d", p)), None)
+    forms = ["/".join(p.lstrip("0") if p.isdigit() else p.lower() for p in parts)]
+    if year is not None:
+        forms.append("/".join([parts[year][2:], *parts[year + 1:]]))
+    return forms
+
+
+def test_search_finds_a_reference_typed_short_and_a_house_number_and_street(
+        browser: Browser, site_url: str, tiles: re.Pattern[str],
+        target: SiteUnderTest) -> None:
+    reference, entry_path = sample_entry(target.site)
+    entries = json.loads((target.site / "downloads" / "register.json").read_text())[
+        "entries"]
+    numbered = next(e for e in entries if re.match(r"\d+ [A-Za-z]", e.get("address") or ""))
+    street_line = numbered["address"].split(",")[0]
+    with visit(browser, site_url + "/search/", 1280, tiles) as seen:
+        for query in _short_forms(reference):
+            _search(seen, query)
+            first = seen.page.locator("#register-results .search-result__link").first
+            assert urlsplit(first.get_attribute("href") or "").path == entry_path, (
+                f"searching {query!r} listed {first.inner_text()} first, not {reference}")
+        _search(seen, street_line)
+        first = seen.page.locator("#register-results .search-result__detail").first
+        assert first.inner_text().startswith(street_line), (
+            f"searching {street_line!r} listed {first.inner_text()} first")
+
+
 def _search(seen: Visit, query: str) -> str:
     seen.page.fill("#site-search-q", query)
     seen.page.press("#site-search-q", "Enter")

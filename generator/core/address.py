@@ -89,11 +89,13 @@ _QUOTES = "'\"‘’“”`"
 _NUMBERED = re.compile(r"^(\d+)\s*([a-z]?)(?:\s*[-/–]\s*\d+[a-z]?)?\s+(.+)$", re.IGNORECASE)
 _POSTCODE = re.compile(r"^[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}$", re.IGNORECASE)
 # Street types, so that 'The Old Mill, Mill Lane' is on Mill Lane, not 'The Old Mill'.
-_STREET_WORDS = frozenset("""
-road rd street st lane ln avenue ave close drive dr way grove gardens crescent place
-terrace court hill row walk square parade mews green rise view park vale croft gate
-fields meadow meadows end side wharf yard bank chase path mount drove hollow wynd
-""".split())
+_STREET_WORDS = frozenset({
+    "road", "rd", "street", "st", "lane", "ln", "avenue", "ave", "close", "drive", "dr",
+    "way", "grove", "gardens", "crescent", "place", "terrace", "court", "hill", "row",
+    "walk", "square", "parade", "mews", "green", "rise", "view", "park", "vale", "croft",
+    "gate", "fields", "meadow", "meadows", "end", "side", "wharf", "yard", "bank",
+    "chase", "path", "mount", "drove", "hollow", "wynd",
+})
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from generator.privacy.anonymise import PublicData, PublicNotice
 from generator.config.schema import Config
 from generator.core.address import street_key
 from generator.core.model import APPEAL_OUTCOME_LABELS, NoticeType
 from generator.core.problems import Problems
 from generator.core.untrusted import fill_url_template
+from generator.privacy.anonymise import PublicData, PublicNotice
 from generator.site.common import GeneratedSite, longdate, render
 from generator.site.register_search import SearchEntry, register_search_index
 from generator.site.slugs import page_name, unique_slugs
