@@ -112,7 +112,8 @@ def _page_words(page: Path) -> list[str]:
 def test_built_index_holds_only_words_its_entries_show(built: Project):
     """The index publishes nothing the entry pages do not: every word it lists for an
     entry is on that entry's page, or several of its words run together (a reference
-    squeezed), or joined in a short form. The pages are what the leak scan and the privacy tests check."""
+    squeezed), or joined in a short form. The pages are what the leak scan and the
+    privacy tests check."""
     folder = built.site / FOLDER
     meta = json.loads((folder / "meta.json").read_text())
     rows = []
