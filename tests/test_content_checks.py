@@ -14,7 +14,9 @@ from generator.site.content_checks import (
     reading_ease,
     review_date,
     skipped_headings,
+    tables_without_caption,
 )
+from generator.render.tables import caption_tables
 
 KNOWN = {"index.md", "faq.md", "register/index.md", "maps/register.md", "assets/site.css"}
 
@@ -121,3 +123,39 @@ def test_an_overdue_review_date_warns_but_builds(tmp_path, small_export):
     assert result.exit_code == 0, result.output
     issues = (project.reports / "issues.csv").read_text()
     assert "site_src/glossary.md" in issues and "review-overdue" in issues
+
+
+TABLE = "| A | B |\n| --- | --- |\n| 1 | 2 |\n"
+
+
+@pytest.mark.parametrize(("markdown", "lines"), [
+    ("Table: Our targets\n\n" + TABLE, []),
+    ("Table: Our targets\n" + TABLE, []),
+    ("Some text.\n\n" + TABLE, [3]),
+    (TABLE, [1]),
+    ("Table: one\n\n" + TABLE + "\n" + TABLE, [7]),
+    ("| not | a table |\nno rule line", []),
+    ("```\n" + TABLE + "```", []),
+    ("Table: with a rule that has colons\n\n| A | B |\n|:---|---:|\n", []),
+    ("|:---|---:|\n", []),
+])
+def test_tables_without_caption(markdown, lines):
+    found = tables_without_caption("charter.md", markdown, 1)
+    assert [f.line for f in found] == lines
+    assert all(f.kind == "table-no-caption" for f in found)
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    ("<p>Table: Our targets</p>\n<table>\n<thead>\n<tr>\n<th>A</th>\n"
+     '<th style="text-align: right;">B</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>1</td>'
+     "</tr></tbody></table>",
+     "<table>\n<caption>Our targets</caption>\n<thead>\n<tr>\n<th scope=\"col\">A</th>\n"
+     '<th scope="col" style="text-align: right;">B</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n'
+     "<td>1</td></tr></tbody></table>"),
+    ("<p>No caption</p><table><thead><tr><th scope=\"col\">A</th></tr></thead></table>",
+     "<p>No caption</p><table><thead><tr><th scope=\"col\">A</th></tr></thead></table>"),
+    ("<p>Table: x</p><p>text</p><table></table>", "<p>Table: x</p><p>text</p><table></table>"),
+    ("<p>No tables</p>", "<p>No tables</p>"),
+])
+def test_caption_tables(html, expected):
+    assert caption_tables(html) == expected

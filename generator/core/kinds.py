@@ -154,6 +154,9 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
          "Correct the link in the page named (the build stops until it is fixed)."),
     Kind("image-no-alt", W, CONTENT, "An image has no text alternative.",
          "Describe the image in the brackets: ![what it shows](file.png)."),
+    Kind("table-no-caption", W, CONTENT, "A table in a page has no caption.",
+         "Put a line `Table: what the table shows` just above the table, with a blank "
+         "line between."),
     Kind("heading-skipped", W, CONTENT, "A heading skips a level (## then ####).",
          "Use the next level down."),
     Kind("hard-to-read", W, CONTENT, "A paragraph is hard to read (Flesch reading ease).",

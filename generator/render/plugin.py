@@ -32,6 +32,7 @@ from generator.config.schema import Config
 from generator.core.problems import Problem, Problems, Severity
 from generator.core.untrusted import tile_source
 from generator.render import csp
+from generator.render.tables import caption_tables
 from generator.render.fast_pages import (
     REWRITTEN,
     SKELETON,
@@ -168,6 +169,12 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         self._check(page, markdown, offset)
         return render_page_template(markdown, page.file.src_uri, self.prepared.context,
                                     offset)
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        if page.file.src_uri in self._generated:
+            return html
+        return caption_tables(html)
 
     def _check(self, page: Page, markdown: str, offset: int) -> None:
         assert self.prepared is not None

@@ -84,6 +84,28 @@ def images_without_alt(page: str, markdown: str, first_line: int) -> list[Findin
     return findings
 
 
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+CAPTION_PREFIX = "Table: "  # a line just above a table: its caption (render/tables.py)
+
+
+def tables_without_caption(page: str, markdown: str, first_line: int) -> list[Finding]:
+    """A Markdown table without a 'Table: ...' line just above it: screen reader users
+    hear a table's caption before its cells, and find tables by it."""
+    findings = []
+    lines = _lines(markdown, first_line)
+    for i in range(len(lines) - 1):
+        number, line = lines[i]
+        if not (line.lstrip().startswith("|") and _TABLE_RULE.match(lines[i + 1][1])):
+            continue
+        before = next((text.strip() for _, text in reversed(lines[:i]) if text.strip()), "")
+        if not before.startswith(CAPTION_PREFIX):
+            findings.append(Finding(page, number, "table-no-caption", Severity.WARNING,
+                                    "this table has no caption: put a line "
+                                    f"'{CAPTION_PREFIX}what the table shows' just above "
+                                    "it, with a blank line between"))
+    return findings
+
+
 def skipped_headings(page: str, markdown: str, first_line: int) -> list[Finding]:
     """A heading more than one level below the one before (## then ####)."""
     findings = []
@@ -183,5 +205,6 @@ def check_page(page: str, markdown: str, first_line: int, meta: dict, known: set
     return [*review_date(page, meta, today, interval_days),
             *broken_links(page, markdown, first_line, known),
             *images_without_alt(page, markdown, first_line),
+            *tables_without_caption(page, markdown, first_line),
             *skipped_headings(page, markdown, first_line),
             *hard_paragraphs(page, markdown, first_line, reading_target)]

@@ -250,11 +250,11 @@
           ? count(ranked.length, 'register entry', 'register entries') + ' and ' +
             count(pagesFound, 'page', 'pages') + ' match “' + query + '”.'
           : 'Nothing matches “' + query + '”. Try fewer or shorter words, or browse ' +
-            'the register index by address.';
+            'the register index by street.';
       }).catch(function () {
         if (search !== current) { return; }
         status.textContent = 'The search could not be loaded. Try again, or browse ' +
-          'the register index by address.';
+          'the register index by street.';
       });
     }
 
