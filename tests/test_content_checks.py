@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from conftest import make_project
+from generator.render.tables import caption_tables
 from generator.site.content_checks import (
     broken_links,
     hard_paragraphs,
@@ -16,7 +17,6 @@ from generator.site.content_checks import (
     skipped_headings,
     tables_without_caption,
 )
-from generator.render.tables import caption_tables
 
 KNOWN = {"index.md", "faq.md", "register/index.md", "maps/register.md", "assets/site.css"}
 

@@ -32,7 +32,6 @@ from generator.config.schema import Config
 from generator.core.problems import Problem, Problems, Severity
 from generator.core.untrusted import tile_source
 from generator.render import csp
-from generator.render.tables import caption_tables
 from generator.render.fast_pages import (
     REWRITTEN,
     SKELETON,
@@ -42,6 +41,7 @@ from generator.render.fast_pages import (
     fast_only_folders,
 )
 from generator.render.page_templates import render_page_template
+from generator.render.tables import caption_tables
 from generator.site.common import GeneratedSite
 from generator.site.content_checks import Finding, check_page
 
