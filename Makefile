@@ -6,7 +6,7 @@ READY := $(VENV)/.ready
 # The browser tests drive Debian's chromium at this path (tests/test_browser.py).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: site test lint serve sample bench browser clean
+.PHONY: site test lint serve sample bench browser screenshots clean
 
 # The environment is rebuilt whenever pyproject.toml (the pinned dependencies) changes.
 $(READY): pyproject.toml
@@ -54,6 +54,10 @@ serve: $(READY)
 ## bench: build synthetic exports at three scales and print time, memory and page weights
 bench: $(READY)
 	$(BIN)/python -m generator.dev.bench $(if $(SCALES),--scales $(SCALES))
+
+## screenshots: every page type of site/ at 390 and 1280 px, into screenshots/ (not committed)
+screenshots: site browser
+	$(BIN)/python -m generator.dev.screenshots --site site --out screenshots
 
 ## sample: regenerate the embedded sample export in data/export/
 sample: $(READY)

@@ -117,6 +117,9 @@ def make_project(root: Path, export: Path | None = None, copy_pages: bool = Fals
     config = yaml.safe_load((REPO / "enforcement-site.yml").read_text())
     config["data"].update({"export_dir": "export", "mapping": "mapping.yml",
                            "wards": "export/wards.geojson"})
+    if config["council"].get("logo"):
+        shutil.copy(REPO / config["council"]["logo"], root / "logo.svg")
+        config["council"]["logo"] = "logo.svg"
     project.config.write_text(yaml.safe_dump(config, sort_keys=False))
     mkdocs = yaml.safe_load((REPO / "mkdocs.yml").read_text())
     docs = REPO / "site_src"

@@ -5,10 +5,12 @@ One threaded http.server on 127.0.0.1 serves the `built` site (or the site named
 QUALITY_GATE_SITE, see test_html_valid.site_under_test) and one browser is shared by
 every test. Every request a page makes is routed: 127.0.0.1 goes through, the
 configured map tile host gets a blank PNG, and anything else is recorded and aborted.
-Each page type, at 390 px and 1280 px, must have no console or page errors, no
-third-party requests and no axe-core violations (WCAG 2.2 AA); a screenshot of each is
-written to reports/screenshots/. Then the interactive parts: filter, sort, search,
-maps, and the keyboard.
+Each page type, at 320, 390, 768 and 1280 px and at 200% zoom, must have no console or
+page errors, no third-party requests, no axe-core violations (WCAG 2.2 AA; at three of
+the views), no sideways scroll (also with the text-spacing test at 320 px) and a visible
+focus on every tab stop it reaches; a screenshot of each at 390 and 1280 px is written
+to reports/screenshots/. Then the interactive parts: filter, sort, search, the menu,
+maps, printing, and the keyboard.
 
 Every visit also fails on any Content Security Policy violation the page reports and on
 any dialog (a script that should not have run).
@@ -53,7 +55,12 @@ from test_html_valid import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-WIDTHS = (390, 1280)
+WIDTHS = (390, 1280)  # the widths screenshots are kept at
+# Every page type is checked at each of these: phone, small phone, tablet, desktop, and
+# desktop at 200% zoom (a 1280 px window zoomed to 200% lays out 640 CSS px wide).
+VIEWS = {"320": (320, 1), "390": (390, 1), "768": (768, 1), "1280": (1280, 1),
+         "1280-zoom-200": (640, 2)}
+AXE_VIEWS = ("390", "1280", "1280-zoom-200")
 HEIGHT = 900
 SCREENSHOTS = REPO / "reports" / "screenshots"
 AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text("utf-8")
@@ -161,12 +168,14 @@ REPORT_VIOLATIONS = """document.addEventListener('securitypolicyviolation', func
 
 @contextmanager
 def visit(browser: Browser, url: str, width: int, tiles: re.Pattern[str],
-          expect_violations: bool = False, wait_until: str = "networkidle"
-          ) -> Iterator[Visit]:
-    """Open `url` in a fresh browser context `width` px wide, every request routed. The
-    visit fails on any Content Security Policy violation and any dialog (a script that
-    ran), unless `expect_violations` (the test that proves the checks can fail)."""
+          expect_violations: bool = False, wait_until: str = "networkidle",
+          zoom: float = 1, javascript: bool = True) -> Iterator[Visit]:
+    """Open `url` in a fresh browser context `width` CSS px wide (at `zoom` device
+    pixels per CSS pixel), every request routed. The visit fails on any Content
+    Security Policy violation and any dialog (a script that ran), unless
+    `expect_violations` (the test that proves the checks can fail)."""
     context = browser.new_context(viewport={"width": width, "height": HEIGHT},
+                                  device_scale_factor=zoom, java_script_enabled=javascript,
                                   service_workers="block")
     page = context.new_page()
     seen = Visit(page)
@@ -244,19 +253,116 @@ def settle(seen: Visit, name: str) -> None:
                                     timeout=15_000)
 
 
-# ---- Every page type at both widths ---------------------------------------------------------
+# ---- Reflow and focus ----------------------------------------------------------------------
+
+# Elements that stick out of the right edge of the page (WCAG 1.4.10), outside any area
+# that scrolls or clips on its own (a map, a wide statistics table) and outside the
+# fixed navigation drawer.
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  for (const e of document.body.querySelectorAll('*')) {
+    const box = e.getBoundingClientRect();
+    if (box.width === 0 || box.right <= width + 1) { continue; }
+    const style = getComputedStyle(e);
+    if (style.visibility === 'hidden' || style.position === 'fixed') { continue; }
+    let parent = e.parentElement, contained = false;
+    while (parent && parent !== document.body) {
+      const s = getComputedStyle(parent);
+      if (s.position === 'fixed' || ['auto', 'scroll', 'hidden', 'clip'].includes(s.overflowX)) {
+        contained = true;
+        break;
+      }
+      parent = parent.parentElement;
+    }
+    if (!contained) {
+      out.push(e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' ends at '
+               + Math.round(box.right) + ' px');
+    }
+  }
+  return {page: document.documentElement.scrollWidth - width, elements: out.slice(0, 5)};
+}"""
+
+# WCAG 1.4.12: the text-spacing bookmarklet's values.
+# A constructed style sheet: the pages' Content Security Policy blocks a <style>.
+TEXT_SPACING = """() => {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync('* { line-height: 1.5 !important; letter-spacing: 0.12em !important;'
+    + ' word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }');
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+}"""
+
+# Where the focus is, and whether it can be seen: inside the viewport, with an outline
+# or a box-shadow, and not inside the navigation drawer while the drawer is closed.
+FOCUS_STOP = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) { return null; }
+  const box = e.getBoundingClientRect();
+  const s = getComputedStyle(e);
+  const drawer = document.getElementById('__drawer');
+  const wide = window.matchMedia('(min-width: 76.25em)').matches;
+  return {
+    what: e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' "'
+          + (e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 40) + '"',
+    inView: box.width > 0 && box.height > 0 && box.bottom > 0 && box.right > 0
+            && box.top < window.innerHeight && box.left < window.innerWidth,
+    indicator: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0)
+               || s.boxShadow !== 'none',
+    inClosedDrawer: !wide && !!drawer && !drawer.checked
+                    && !!e.closest('.md-sidebar--primary'),
+  };
+}"""
+TAB_STOPS = 20  # the header, the navigation or skip link, and into the content
 
 
-@pytest.mark.parametrize("width", WIDTHS)
+def reflow_problems(seen: Visit, label: str) -> list[str]:
+    found = seen.page.evaluate(OVERFLOW)
+    if found["page"] > 0 or found["elements"]:
+        return [f"{label}: the page scrolls sideways by {found['page']} px:\n    "
+                + "\n    ".join(found["elements"])]
+    return []
+
+
+def focus_problems(seen: Visit) -> list[str]:
+    problems = []
+    for _ in range(TAB_STOPS):
+        seen.page.keyboard.press("Tab")
+        stop = seen.page.evaluate(FOCUS_STOP)
+        if stop is None:
+            continue
+        if stop["inClosedDrawer"]:
+            problems.append(f"focus went into the closed menu: {stop['what']}")
+        elif not stop["inView"]:
+            problems.append(f"focus is off screen: {stop['what']}")
+        elif not stop["indicator"]:
+            problems.append(f"no visible focus indicator: {stop['what']}")
+    return problems
+
+
+# ---- Every page type at every width ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("view", VIEWS)
 @pytest.mark.parametrize("name", PAGE_TYPES)
 def test_page(browser: Browser, site_url: str, pages: dict[str, str],
-              tiles: re.Pattern[str], name: str, width: int) -> None:
-    with visit(browser, site_url + pages[name], width, tiles) as seen:
+              tiles: re.Pattern[str], name: str, view: str) -> None:
+    """No console errors, no third-party requests, no axe-core violations, no sideways
+    scroll (also with the text-spacing test at 320 px), and every tab stop visible."""
+    width, zoom = VIEWS[view]
+    # `settle` waits for what a page draws after loading (maps, search results).
+    with visit(browser, site_url + pages[name], width, tiles, zoom=zoom,
+               wait_until="load") as seen:
         settle(seen, name)
-        violations = axe_violations(seen.page)
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        seen.page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
-    problems = []
+        # axe-core at the widths the layout changes between (its run is the slow part).
+        violations = axe_violations(seen.page) if view in AXE_VIEWS else []
+        if width in WIDTHS and zoom == 1:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            seen.page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+        problems = reflow_problems(seen, view)
+        problems += focus_problems(seen)
+        if width == 320:
+            seen.page.evaluate(TEXT_SPACING)
+            problems += reflow_problems(seen, f"{view} with text spacing")
     if seen.console_errors:
         problems.append("console errors:\n  " + "\n  ".join(seen.console_errors))
     if seen.page_errors:
@@ -266,7 +372,7 @@ def test_page(browser: Browser, site_url: str, pages: dict[str, str],
     if violations:
         problems.append(f"{len(violations)} axe-core violations:\n"
                         + format_violations(violations))
-    assert not problems, f"{pages[name]} at {width} px:\n" + "\n".join(problems)
+    assert not problems, f"{pages[name]} at {view}:\n" + "\n".join(problems)
 
 
 # ---- What the pages do ------------------------------------------------------------------------
@@ -274,7 +380,7 @@ def test_page(browser: Browser, site_url: str, pages: dict[str, str],
 
 def test_register_filter_hides_rows_and_updates_the_status(
         browser: Browser, site_url: str, pages: dict[str, str], tiles: re.Pattern[str]) -> None:
-    with visit(browser, site_url + pages["register-address"], 1280, tiles) as seen:
+    with visit(browser, site_url + pages["register-ward"], 1280, tiles) as seen:
         page = seen.page
         rows = page.locator("table[data-sortable] tbody tr")
         total = rows.count()
@@ -301,7 +407,7 @@ def test_register_filter_hides_rows_and_updates_the_status(
 
 def test_sort_button_sets_aria_sort_and_orders_rows(
         browser: Browser, site_url: str, pages: dict[str, str], tiles: re.Pattern[str]) -> None:
-    with visit(browser, site_url + pages["register-address"], 1280, tiles) as seen:
+    with visit(browser, site_url + pages["register-ward"], 1280, tiles) as seen:
         page = seen.page
         header = page.locator("table[data-sortable] thead th").nth(1)  # Reference
         button = header.locator("button.sort-button")
@@ -350,6 +456,48 @@ def test_search_page_splits_words_as_the_register_index_does(
             "samples => samples.map(s => window.enforcementSearchWords(s))",
             TOKENISER_SAMPLES)
     assert split == [words(s) for s in TOKENISER_SAMPLES]
+
+
+def test_search_page_joins_words_as_the_register_index_does(
+        browser: Browser, site_url: str, tiles: re.Pattern[str]) -> None:
+    from generator.site.register_search import joined, words
+
+    samples = ["ENF/2026/0001", "26/0001", "12 Mill Lane", "0 00 007", "a-1"]
+    with visit(browser, site_url + "/search/", 1280, tiles) as seen:
+        split = seen.page.evaluate(
+            "samples => samples.map(s => window.enforcementSearchJoined("
+            "window.enforcementSearchWords(s)))", samples)
+    assert split == [joined(words(s)) for s in samples]
+
+
+def _short_forms(reference: str) -> list[str]:
+    """'ENF/2026/0001' as people type it short: '26/0001', 'enf/2026/1'."""
+    parts = re.split(r"[/-]", reference)
+    year = next((i for i, p in enumerate(parts) if re.fullmatch(r"(19|20)\d\d", p)), None)
+    forms = ["/".join(p.lstrip("0") if p.isdigit() else p.lower() for p in parts)]
+    if year is not None:
+        forms.append("/".join([parts[year][2:], *parts[year + 1:]]))
+    return forms
+
+
+def test_search_finds_a_reference_typed_short_and_a_house_number_and_street(
+        browser: Browser, site_url: str, tiles: re.Pattern[str],
+        target: SiteUnderTest) -> None:
+    reference, entry_path = sample_entry(target.site)
+    entries = json.loads((target.site / "downloads" / "register.json").read_text())[
+        "entries"]
+    numbered = next(e for e in entries if re.match(r"\d+ [A-Za-z]", e.get("address") or ""))
+    street_line = numbered["address"].split(",")[0]
+    with visit(browser, site_url + "/search/", 1280, tiles) as seen:
+        for query in _short_forms(reference):
+            _search(seen, query)
+            first = seen.page.locator("#register-results .search-result__link").first
+            assert urlsplit(first.get_attribute("href") or "").path == entry_path, (
+                f"searching {query!r} listed {first.inner_text()} first, not {reference}")
+        _search(seen, street_line)
+        first = seen.page.locator("#register-results .search-result__detail").first
+        assert first.inner_text().startswith(street_line), (
+            f"searching {street_line!r} listed {first.inner_text()} first")
 
 
 def _search(seen: Visit, query: str) -> str:
@@ -434,7 +582,7 @@ FOCUSED = """() => {
 def test_keyboard_reaches_skip_link_nav_filter_and_sort_with_visible_focus(
         browser: Browser, site_url: str, pages: dict[str, str], tiles: re.Pattern[str]) -> None:
     wanted = {"skip", "nav", "filter", "sort"}
-    with visit(browser, site_url + pages["register-address"], 1280, tiles) as seen:
+    with visit(browser, site_url + pages["register-ward"], 1280, tiles) as seen:
         page = seen.page
         stops: list[dict[str, Any]] = []
         for _ in range(120):
@@ -609,6 +757,102 @@ def test_without_javascript_the_page_says_how_else_to_get_an_update(
         context.close()
 
 
+@pytest.mark.parametrize("view", ["390", "1280-zoom-200"])
+def test_menu_opens_and_closes_by_keyboard(
+        browser: Browser, site_url: str, pages: dict[str, str], tiles: re.Pattern[str],
+        view: str) -> None:
+    width, zoom = VIEWS[view]
+    with visit(browser, site_url + pages["content-faq"], width, tiles, zoom=zoom) as seen:
+        page = seen.page
+        button = page.locator("button.site-menu-button")
+        for _ in range(10):
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement.matches('.site-menu-button')"):
+                break
+        else:
+            pytest.fail("Tab never reached the menu button")
+        assert button.get_attribute("aria-expanded") == "false"
+        assert button.inner_text().strip() == "Menu"
+        assert page.locator("#site-drawer").get_attribute("inert") is not None
+        page.keyboard.press("Enter")
+        assert button.get_attribute("aria-expanded") == "true"
+        assert page.locator("#site-drawer").get_attribute("inert") is None
+        page.wait_for_timeout(300)  # the drawer slides in
+        focused = page.evaluate("() => document.activeElement.closest('#site-drawer') !== null")
+        assert focused, "focus moves into the menu"
+        link = page.locator("#site-drawer a[href]").first
+        box = link.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, box
+        page.keyboard.press("Escape")
+        assert button.get_attribute("aria-expanded") == "false"
+        assert page.evaluate("() => document.activeElement.matches('.site-menu-button')")
+
+
+def test_maps_skip_link_named_clusters_and_quiet_wheel(
+        browser: Browser, site_url: str, pages: dict[str, str], tiles: re.Pattern[str]) -> None:
+    with visit(browser, site_url + pages["map-register"], 1280, tiles) as seen:
+        page = seen.page
+        page.wait_for_selector(".marker-cluster", timeout=15_000)
+        skip = page.locator("a.map-skip")
+        target = (skip.get_attribute("href") or "").lstrip("#")
+        assert target and page.locator(f"[id='{target}']").count() == 1
+        labels = page.locator(".marker-cluster").evaluate_all(
+            "els => els.map(e => [e.textContent.trim(), e.getAttribute('aria-label')])")
+        assert labels and all(label == f"{n} register entries here: select to zoom in"
+                              for n, label in labels), labels
+        map_id = page.locator(".enforcement-map").get_attribute("id")
+        wheel = f"() => window['{map_id}'].scrollWheelZoom.enabled()"
+        assert page.evaluate(wheel) is False, "the wheel scrolls the page until asked"
+        page.locator(".enforcement-map").click(position={"x": 5, "y": 300})
+        assert page.evaluate(wheel) is True
+
+
+@pytest.mark.parametrize("name, table", [("map-register", "#list"), ("map-cases", "#table")])
+def test_without_javascript_no_empty_map_box(
+        browser: Browser, site_url: str, pages: dict[str, str], tiles: re.Pattern[str],
+        name: str, table: str) -> None:
+    with visit(browser, site_url + pages[name], 1280, tiles, javascript=False) as seen:
+        page = seen.page
+        assert page.locator(".map-frame").is_hidden()
+        assert page.locator(".map-legend").is_hidden()
+        assert page.locator(table).is_visible()
+        assert page.locator("table tbody tr").count() > 0
+
+
+def test_case_map_key_tells_hidden_counts_from_low_ones(
+        browser: Browser, site_url: str, pages: dict[str, str], tiles: re.Pattern[str]) -> None:
+    with visit(browser, site_url + pages["map-cases"], 1280, tiles) as seen:
+        key = seen.page.locator("ul.map-legend li").all_inner_texts()
+        fills = seen.page.locator("ul.map-legend rect").evaluate_all(
+            "els => els.map(e => e.getAttribute('fill'))")
+    assert key[-1].startswith("Hidden: fewer than"), key
+    assert fills[-1] not in fills[:-1], "hidden areas look like no shade of the counts"
+
+
+# The print style sheet: an A4 page less its margins is about 680 CSS px wide.
+PRINTED = """() => ({
+  width: document.documentElement.scrollWidth,
+  wide: Array.from(document.querySelectorAll('table, figure, pre'))
+    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+    .map(e => e.tagName.toLowerCase() + ' ' + Math.round(e.getBoundingClientRect().width)),
+  shown: ['.md-header', '.md-sidebar--primary', '.md-footer', '.site-breadcrumbs']
+    .filter(s => document.querySelector(s)
+                 && getComputedStyle(document.querySelector(s)).display !== 'none'),
+})"""
+
+
+@pytest.mark.parametrize("name", ["statistics", "quarterly-report", "register-address",
+                                  "register-entry", "content-faq"])
+def test_pages_print_without_clipping_or_navigation(
+        browser: Browser, site_url: str, pages: dict[str, str], tiles: re.Pattern[str],
+        name: str) -> None:
+    with visit(browser, site_url + pages[name], 680, tiles) as seen:
+        seen.page.emulate_media(media="print")
+        printed = seen.page.evaluate(PRINTED)
+    assert printed["wide"] == [] and printed["width"] <= 680, printed
+    assert printed["shown"] == [], f"printed with its navigation: {printed['shown']}"
+
+
 # ---- The gate can fail ------------------------------------------------------------------------
 
 
@@ -664,7 +908,7 @@ def test_the_gate_catches_a_broken_page(
         "https://cdn.example.com/x.js"]
     links = broken_links(site, pages=[broken["faq"]])
     assert any("no-such-page" in p and p.startswith("faq/index.html:") for p in links), links
-    errors, _ = nu_errors([broken["faq"]], site)
+    errors = nu_errors([broken["faq"]], site)
     assert any("alt" in e.message for e in errors), errors
 
 

@@ -21,3 +21,17 @@ def test_chart_is_valid_accessible_svg_with_one_bar_per_shown_value():
 def test_same_input_same_chart():
     args = ("c", "t", "d", ["a"], [Series("s", [1])])
     assert bar_chart(*args) == bar_chart(*args)
+
+
+def test_narrow_layout_keeps_labels_apart_and_ids_unique():
+    quarters = [f"{y} Q{q}" for y in (24, 25, 26) for q in (1, 2, 3, 4)]
+    series = [Series("Received", list(range(12))), Series("Closed", list(range(12)))]
+    wide = bar_chart("c", "t", "d", quarters, series)
+    narrow = bar_chart("c", "t", "d", quarters, series, narrow=True)
+    ns = "{http://www.w3.org/2000/svg}"
+    labels = [t.text for t in ET.fromstring(narrow).iter(f"{ns}text") if t.text in quarters]
+    assert labels == quarters[::3]  # every third quarter fits at 340 units wide
+    assert [t.text for t in ET.fromstring(wide).iter(f"{ns}text")
+            if t.text in quarters] == quarters
+    assert 'id="c-n-t"' in narrow and 'id="c-t"' in wide
+    assert ET.fromstring(narrow).get("viewBox") == "0 0 340 300"

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from conftest import make_project
+from generator.render.tables import caption_tables
 from generator.site.content_checks import (
     broken_anchors,
     broken_links,
@@ -234,3 +235,39 @@ def test_a_page_named_like_a_generated_page_fails_the_build_naming_it(tmp_path,
         in result.stderr
     assert "Rename the file, or move it out of that folder" in result.stderr
     assert not project.site.exists()
+
+
+TABLE = "| A | B |\n| --- | --- |\n| 1 | 2 |\n"
+
+
+@pytest.mark.parametrize(("markdown", "lines"), [
+    ("Table: Our targets\n\n" + TABLE, []),
+    ("Table: Our targets\n" + TABLE, []),
+    ("Some text.\n\n" + TABLE, [3]),
+    (TABLE, [1]),
+    ("Table: one\n\n" + TABLE + "\n" + TABLE, [7]),
+    ("| not | a table |\nno rule line", []),
+    ("```\n" + TABLE + "```", []),
+    ("Table: with a rule that has colons\n\n| A | B |\n|:---|---:|\n", []),
+    ("|:---|---:|\n", []),
+])
+def test_tables_without_caption_more_cases(markdown, lines):
+    found = tables_without_caption("charter.md", markdown, 1)
+    assert [f.line for f in found] == lines
+    assert all(f.kind == "table-no-caption" for f in found)
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    ("<p>Table: Our targets</p>\n<table>\n<thead>\n<tr>\n<th>A</th>\n"
+     '<th style="text-align: right;">B</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>1</td>'
+     "</tr></tbody></table>",
+     "<table>\n<caption>Our targets</caption>\n<thead>\n<tr>\n<th scope=\"col\">A</th>\n"
+     '<th scope="col" style="text-align: right;">B</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n'
+     "<td>1</td></tr></tbody></table>"),
+    ("<p>No caption</p><table><thead><tr><th scope=\"col\">A</th></tr></thead></table>",
+     "<p>No caption</p><table><thead><tr><th scope=\"col\">A</th></tr></thead></table>"),
+    ("<p>Table: x</p><p>text</p><table></table>", "<p>Table: x</p><p>text</p><table></table>"),
+    ("<p>No tables</p>", "<p>No tables</p>"),
+])
+def test_caption_tables(html, expected):
+    assert caption_tables(html) == expected

@@ -336,11 +336,13 @@ def check_site(browser: Browser, project: Project, inputs: Inputs) -> None:
     assert len(entries) >= 6
     with site_pages(browser, project.site) as pages:
         with pages.open("/") as seen:
-            header = text_of(seen, ".md-header__topic")
+            header = text_of(seen, ".site-header__service")
+            title = shown(seen.page.title())
             latest = [shown(c) for c in seen.page.locator(
                 LATEST_CELLS).all_text_contents()]
         name = config[("council", "short_name")] or config[("council", "name")]
-        assert shown(f"{name}: {config[('site', 'title')]}") in header
+        assert shown(config[("site", "title")]) in header
+        assert shown(f"{name}: {config[('site', 'title')]}") in title
         addresses = {shown(e["address"]) for e in entries} | {"Address not recorded"}
         assert latest and set(latest[2::3]) <= addresses
 

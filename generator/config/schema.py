@@ -74,7 +74,7 @@ class Council:
                        "none.")
     primary_colour: str = option("#1d4f91", "Header colour as #rrggbb. White text must meet "
                                  "WCAG AA contrast on it; the build checks.")
-    accent_colour: str = option("#a3195b", "Link and accent colour as #rrggbb. Must meet "
+    accent_colour: str = option("#1d70b8", "Link and accent colour as #rrggbb. Must meet "
                                 "WCAG AA contrast on white; the build checks.")
 
 

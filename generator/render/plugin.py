@@ -48,6 +48,7 @@ from generator.render.glossary import GLOSSARY, Linker, glossary_terms, with_ter
 from generator.render.menu import MenuEntry, build_menu, menu_entry
 from generator.render.page_templates import TemplateProblem, render_page_template
 from generator.render.preview import error_page, failure_page, with_warnings_panel
+from generator.render.tables import caption_tables
 from generator.site.common import GeneratedSite
 from generator.site.content_checks import Finding, broken_anchors, check_page
 
@@ -56,15 +57,6 @@ log = logging.getLogger("mkdocs.plugins.enforcement")
 # Front matter keys that put a page in the menu (menu.py); generated pages without them
 # (register entries and lists) are not parsed for it.
 _MENU_KEYS = re.compile(r"^(section|order|menu):", re.M)
-# 'Table: what it shows' just above a table (content_checks.py) becomes its caption.
-_CAPTIONED_TABLE = re.compile(r"<p>Table:\s*(.*?)</p>\s*<table>", re.S)
-
-
-def with_captions(page_html: str) -> str:
-    return _CAPTIONED_TABLE.sub(lambda m: f"<table>\n<caption>{m.group(1)}</caption>",
-                                page_html)
-
-
 _ID = re.compile(r"""\bid=["']([^"']+)["']""")
 
 
@@ -165,6 +157,11 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         config.theme["language"] = ours.site.language
         config.extra["council_name"] = ours.council.name
         config.extra["export_date"] = self.prepared.export_date_text
+        # For the header and footer (theme/partials/): addresses checked by the schema
+        # (https:, http: or a path on this site), shown escaped.
+        config.extra["service_name"] = ours.site.title
+        config.extra["council_website"] = ours.council.website
+        config.extra["council_email"] = ours.council.email
         if "assets/brand.css" not in config.extra_css:  # on_config runs again on reload
             config.extra_css.insert(0, "assets/brand.css")
         if ours.council.logo:
@@ -273,7 +270,7 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         if posixpath.basename(uri) == SKELETON + ".md":
             return html
         if page.file.generated_by is None:
-            html = with_captions(html)
+            html = caption_tables(html)
         if uri == GLOSSARY and page.file.generated_by is None:
             html = with_term_ids(html)
         elif (self._glossary_url is not None and page.file.generated_by is None

@@ -193,6 +193,7 @@ def skipped_headings(page: str, markdown: str, first_line: int) -> list[Finding]
 
 _TABLE_ROW = re.compile(r"^\s*\|")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+CAPTION_PREFIX = "Table: "  # a line just above a table: its caption (render/tables.py)
 CAPTION = re.compile(r"^\s*Table:\s*\S")
 
 

@@ -208,13 +208,31 @@ def register_map(site: GeneratedSite, entries: list[Entry], config: Config,
     return [e for e in entries if e.notice.latitude is None]
 
 
+SHADES = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
+HIDDEN_FILL = "#ffffff"  # hidden counts: white with a dashed edge, unlike any shade
+
+
+def _shade(count: int, maximum: int) -> int:
+    return 0 if maximum <= 0 else min(len(SHADES) - 1, len(SHADES) * count // (maximum + 1))
+
+
 def _fill(count: int | None, maximum: int) -> str:
-    if count is None:
-        return "#d9d9d9"
-    shades = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
-    if maximum <= 0:
-        return shades[0]
-    return shades[min(len(shades) - 1, int(len(shades) * count / (maximum + 1)))]
+    return HIDDEN_FILL if count is None else SHADES[_shade(count, maximum)]
+
+
+def _legend(known: list[int], maximum: int, threshold: int) -> list[tuple[str, str, bool]]:
+    """(label, fill, hidden) for each shade the map uses, then the hidden counts."""
+    legend = []
+    for shade, fill in enumerate(SHADES):
+        counts = sorted({c for c in known if _shade(c, maximum) == shade})
+        if counts:
+            low, high = counts[0], counts[-1]
+            label = f"{low} report{'s' if low != 1 else ''}" if low == high else \
+                f"{low} to {high} reports"
+            legend.append((label, fill, False))
+    legend.append((f"Hidden: fewer than {threshold} reports, shown as [c]", HIDDEN_FILL,
+                   True))
+    return legend
 
 
 def case_map(site: GeneratedSite, stats: Statistics, config: Config, wards: WardMap,
@@ -228,13 +246,16 @@ def case_map(site: GeneratedSite, stats: Statistics, config: Config, wards: Ward
         count = counts.get(ward.code)
         shown = "fewer than " + str(config.privacy.suppression_threshold) \
             if count is None else str(count)
-        properties.append({"ward": number, "fill": _fill(count, maximum)})
+        properties.append({"ward": number, "fill": _fill(count, maximum),
+                           "hidden": count is None})
         tooltips.append([ward.name, shown])
     m = _new_map(config, wards, "case_map")
     layer = folium.GeoJson(
         _shapes(wards.geometries, properties), name="Cases by ward",
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#333333",
-                                  "weight": 1, "fillOpacity": 0.7},
+                                  "weight": 2 if f["properties"]["hidden"] else 1,
+                                  "dashArray": "6 4" if f["properties"]["hidden"] else None,
+                                  "fillOpacity": 0.7},
     ).add_to(m)
     if config.maps.overlays:
         _overlays(m, config)
@@ -247,6 +268,7 @@ def case_map(site: GeneratedSite, stats: Statistics, config: Config, wards: Ward
             for code in sorted(ward_names, key=lambda c: ward_names[c])]
     body = render("case_map.html", period=period, map_id=map_id, rows=rows,
                   threshold=config.privacy.suppression_threshold,
+                  legend=_legend(known, maximum, config.privacy.suppression_threshold),
                   **_assets(relative_root(path), cluster=False))
     site.add_page(path, "Cases by ward", body,
                   description="A map of how many reports of a breach we received in each "

@@ -11,11 +11,10 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
-
-from anyascii import anyascii
+from dataclasses import dataclass, field
 
 from generator.config.schema import Config
+from generator.core.address import street_key
 from generator.core.model import APPEAL_DISMISSED, APPEAL_OUTCOME_LABELS, NoticeType
 from generator.core.problems import Problems
 from generator.core.untrusted import fill_url_template
@@ -219,15 +218,83 @@ def _grouped_index(site: GeneratedSite, folder: str, title: str, intro: str,
                   render("link_list.html", intro=intro, links=links))
 
 
-def _by_address(e: Entry) -> tuple[str, str]:
-    return (" ".join(e.notice.address.upper().split()) or "~", e.notice.reference)
+def _by_address(e: Entry) -> tuple[tuple[str, str, int, str, str], str]:
+    """Entries in street order: street, locality, house number (core/address.py)."""
+    return (street_key(e.notice.address).sort, e.notice.reference)
 
 
-def _index_letter(address: str) -> str:
-    """The letter of the address index an address is under: its first character, in
-    the Latin alphabet ('Élan Court' is under E), '0-9' or 'Other'."""
-    first = anyascii(address.lstrip()[:1]).upper()[:1]
-    return first if first.isalpha() else "0-9" if first.isdigit() else "Other"
+LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)] + ["0-9", "Other"]
+
+
+@dataclass
+class Street:
+    label: str  # 'Mill Lane, Kingsmere', or 'Address not recorded'
+    letter: str
+    anchor: str = ""
+    entries: list[Entry] = field(default_factory=list)
+
+
+def _streets(entries: list[Entry]) -> list[Street]:
+    """The entries grouped by street and locality, in street order; within a street,
+    by house number."""
+    streets: dict[tuple[str, str], Street] = {}
+    for e in sorted(entries, key=_by_address):
+        key = street_key(e.notice.address)
+        group = (key.sort[0], key.sort[1])
+        if group not in streets:
+            streets[group] = Street(key.group or "Address not recorded", key.letter)
+        streets[group].entries.append(e)
+    ordered = list(streets.values())
+    anchors, _ = unique_slugs(s.label for s in ordered)
+    for s in ordered:
+        s.anchor = "street-" + anchors[s.label]
+    return ordered
+
+
+def _street_index(site: GeneratedSite, entries: list[Entry], per_page: int,
+                  export_date: dt.date) -> None:
+    """The statutory index by street: an A to Z of streets (register/address/), and a
+    page (or pages) per letter listing each street's entries by house number. A page
+    holds whole streets, `per_page` entries or so."""
+    streets = _streets(entries)
+    by_letter: dict[str, list[Street]] = defaultdict(list)
+    for s in streets:
+        by_letter[s.letter].append(s)
+    slugs = {letter: letter.lower() for letter in LETTERS}
+
+    def letters(current: str | None, prefix: str) -> list[tuple[str, str, bool]]:
+        return [(letter, f"{prefix}{slugs[letter]}/" if letter in by_letter else "",
+                 letter == current) for letter in LETTERS]
+
+    groups = []
+    for letter in LETTERS:
+        if letter not in by_letter:
+            continue
+        pages: list[list[Street]] = [[]]
+        for s in by_letter[letter]:
+            if pages[-1] and sum(len(x.entries) for x in pages[-1]) + len(s.entries) > per_page:
+                pages.append([])
+            pages[-1].append(s)
+        items = []
+        for number, shown in enumerate(pages, start=1):
+            name = page_name(slugs[letter], number)
+            pager = [(str(k), f"../{page_name(slugs[letter], k)}/", k == number)
+                     for k in range(1, len(pages) + 1)] if len(pages) > 1 else []
+            body = render("street_index.html", intro="", export_date=export_date,
+                          count=sum(len(s.entries) for s in by_letter[letter]),
+                          streets=by_letter[letter], shown=shown, page=number,
+                          pages=len(pages), pager=pager, letters=letters(letter, "../"),
+                          prefix="../../")
+            title = f"Register index by street: {letter}"
+            site.add_fast_page(f"register/address/{name}.md",
+                               title + (f" (page {number})" if number > 1 else ""), body)
+            items += [(s.label, f"{name}/#{s.anchor}", len(s.entries)) for s in shown]
+        groups.append((letter, f"{slugs[letter]}/", items))
+    site.add_page("register/address/index.md", "Register index by street",
+                  render("street_a_to_z.html", export_date=export_date, count=len(entries),
+                         streets=len(streets), letters=letters(None, ""), groups=groups),
+                  description="The statutory index of the enforcement register: every "
+                  "entry by street, A to Z.")
 
 
 def register_pages(site: GeneratedSite, data: PublicData, config: Config,
@@ -242,13 +309,7 @@ def register_pages(site: GeneratedSite, data: PublicData, config: Config,
                                             export_date), SEARCHED_FIELDS)
     per_page = config.register.entries_per_index_page
 
-    by_letter: dict[str, list[Entry]] = defaultdict(list)
-    for e in sorted(entries, key=_by_address):
-        by_letter[_index_letter(e.notice.address)].append(e)
-    _grouped_index(site, "address", "Register index by address",
-                   "The statutory index of the register, by the address of the land.",
-                   dict(sorted(by_letter.items(), key=lambda kv: (kv[0] == "Other", kv[0]))),
-                   lambda k: k, config, export_date)
+    _street_index(site, entries, per_page, export_date)
 
     by_ward: dict[str, list[Entry]] = defaultdict(list)
     for e in sorted(entries, key=_by_address):

@@ -31,6 +31,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from generator.core.address import street_key
 from generator.site.common import GeneratedSite
 
 FOLDER = "search/register-index"
@@ -41,6 +42,7 @@ KEY_LENGTH = 2  # a word is stored in the shard named by its first two character
 # those whose values are also indexed squeezed ('ENF/2021/0007' as 'enf20210007').
 KEY_FIELDS = frozenset({"Reference", "Address of the land", "Ward",
                         "Planning permission it relates to", "Related enforcement notice"})
+ADDRESS_FIELD = "Address of the land"
 SQUEEZED_FIELDS = frozenset({"Reference", "Planning permission it relates to",
                              "Related enforcement notice"})
 
@@ -52,6 +54,30 @@ STOP_WORDS = ("a", "an", "and", "at", "be", "by", "for", "from", "in", "is", "it
 # dropped by decomposition, lower case, runs of a-z and 0-9, single letters dropped.
 _ACCENTS = re.compile("[\u0300-\u036f]")
 _WORD = re.compile(r"[a-z0-9]+")
+
+
+JOIN = "~"  # joins the words of a short form; never part of a word
+
+
+def joined(found: list[str]) -> str:
+    """Words as one term, numbers without leading zeros: ['enf', '2026', '0001'] ->
+    'enf~2026~1'. The search page makes the same term of a query with a number in it
+    (`joined` in theme/assets/search.js), so '26/0001', 'enf/2026/1' and '12 Mill Lane'
+    find what they name."""
+    return JOIN.join(w.lstrip("0") or "0" if w.isdigit() else w for w in found)
+
+
+def reference_forms(found: list[str]) -> set[str]:
+    """The short forms a reference is typed in: its words from any one onwards, with
+    numbers unpadded, and with a four-digit year also as two ('ENF/2026/0001' ->
+    'enf~2026~1', '2026~1', 'enf~26~1', '26~1'). A lone last number is left out:
+    it would match half the register."""
+    variants = [found]
+    for i, w in enumerate(found):
+        if len(w) == 4 and w.isdigit() and w[:2] in ("19", "20"):
+            variants.append(found[:i] + [w[2:]] + found[i + 1:])
+            break
+    return {joined(v[k:]) for v in variants for k in range(len(v) - 1)}
 
 
 def words(text: str) -> list[str]:
@@ -107,6 +133,14 @@ def register_search_index(site: GeneratedSite, entries: list[SearchEntry],
                     target[word].add(number)
             if label in SQUEEZED_FIELDS and len(found) > 1:
                 key_hits["".join(found)].add(number)
+                for form in reference_forms(found):
+                    key_hits[form].add(number)
+            if label == ADDRESS_FIELD:
+                # House number and street ('Land at 12 Mill Lane' as '12~mill~lane').
+                street = street_key(value)
+                if street.number is not None and street.street:
+                    key_hits[joined([str(street.number), *words(street.street)])].add(
+                        number)
     shards: dict[str, dict[str, list[list[int]]]] = defaultdict(dict)
     for word in sorted(key_hits.keys() | text_hits.keys()):
         shards[word[:KEY_LENGTH]][word] = [

@@ -6,7 +6,7 @@ from markupsafe import escape
 
 from generator.config.schema import Config
 from generator.core.untrusted import csv_text
-from generator.site.charts import Series, bar_chart
+from generator.site.charts import Series, bar_charts
 from generator.site.common import GeneratedSite
 from generator.stats.tables import Statistics, Table
 
@@ -24,7 +24,7 @@ def chart_for(table: Table) -> str:
     """The chart drawn beside a table, for the tables a chart helps to read."""
     if table.slug == "cases-by-quarter":
         rows = table.rows[-12:]  # the last three years: more bars would be unreadable
-        return bar_chart(
+        return bar_charts(
             table.slug, "Cases received and closed by quarter",
             f"Bars for the cases received and closed in each of the {len(rows)} most "
             "recent quarters; the numbers are in the table below.",
@@ -34,7 +34,7 @@ def chart_for(table: Table) -> str:
     if table.slug == "time-to-close":
         rows = table.rows[:-1][-2:]  # the last two years, without the total row
         bands = table.header[1:-1]
-        return bar_chart(
+        return bar_charts(
             table.slug, "Time taken to close cases",
             "Bars for how many cases closed within each length of time, for the last "
             "two years; the numbers are in the table below.", bands,
@@ -42,7 +42,7 @@ def chart_for(table: Table) -> str:
     if table.slug == "response-times":
         latest = table.rows[-1][0] if table.rows else ""
         rows = [r for r in table.rows if r[0] == latest]
-        return bar_chart(
+        return bar_charts(
             table.slug, f"Share of cases within target, {latest}",
             f"Bars for the percentage of cases that met each target in {latest}; the "
             "numbers are in the table below.", [r[1].replace("First site visit: ", "")

@@ -33,6 +33,16 @@
   }
   window.enforcementSearchWords = words;  // for the test that both sides agree
 
+  /* The words as one term, numbers without leading zeros ('26/0001' -> '26~1'): the
+     same as `joined` in register_search.py, which indexes references and house
+     number with street in this form. */
+  function joined(found) {
+    return found.map(function (w) {
+      return /^[0-9]+$/.test(w) ? (w.replace(/^0+/, '') || '0') : w;
+    }).join('~');
+  }
+  window.enforcementSearchJoined = joined;
+
   function decodeGaps(gaps) {
     var out = [];
     var n = 0;
@@ -68,11 +78,23 @@
       var kept = all.filter(function (w) { return meta.stop_words.indexOf(w) < 0; });
       if (!kept.length) { return []; }
       var lookups = kept.map(function (w) { return matches(meta, w, 2, 1); });
+      var extra = 0;
       if (all.length > 1) {
         lookups.push(matches(meta, all.join(''), SQUEEZED_EXACT, SQUEEZED_PREFIX));
+        extra += 1;
+        // A reference typed short ('26/0001') or a house number and street.
+        if (/[0-9]/.test(query)) {
+          lookups.push(matches(meta, joined(all), SQUEEZED_EXACT, SQUEEZED_PREFIX));
+          extra += 1;
+        }
       }
       return Promise.all(lookups).then(function (found) {
-        var squeezed = all.length > 1 ? found.pop() : new Map();
+        var squeezed = new Map();
+        found.splice(found.length - extra, extra).forEach(function (each) {
+          each.forEach(function (score, id) {
+            if ((squeezed.get(id) || 0) < score) { squeezed.set(id, score); }
+          });
+        });
         var scores = new Map();
         found[0].forEach(function (score, id) {
           var total = score;
@@ -228,11 +250,11 @@
           ? count(ranked.length, 'register entry', 'register entries') + ' and ' +
             count(pagesFound, 'page', 'pages') + ' match “' + query + '”.'
           : 'Nothing matches “' + query + '”. Try fewer or shorter words, or browse ' +
-            'the register index by address.';
+            'the register index by street.';
       }).catch(function () {
         if (search !== current) { return; }
         status.textContent = 'The search could not be loaded. Try again, or browse ' +
-          'the register index by address.';
+          'the register index by street.';
       });
     }
 
