@@ -217,11 +217,9 @@ def test_tables_without_caption(markdown, lines):
 
 
 def test_a_caption_line_becomes_the_tables_caption():
-    from generator.render.plugin import with_captions
-
     html = "<p>Table: Our <em>targets</em></p>\n<table>\n<thead>"
-    assert with_captions(html) == "<table>\n<caption>Our <em>targets</em></caption>\n<thead>"
-    assert with_captions("<p>Tables: many</p>\n<table>") == "<p>Tables: many</p>\n<table>"
+    assert caption_tables(html) == "<table>\n<caption>Our <em>targets</em></caption>\n<thead>"
+    assert caption_tables("<p>Tables: many</p>\n<table>") == "<p>Tables: many</p>\n<table>"
 
 
 def test_a_page_named_like_a_generated_page_fails_the_build_naming_it(tmp_path,

@@ -87,7 +87,8 @@ def test_a_new_page_with_front_matter_appears_in_the_menu(tmp_path, small_export
     assert result.exit_code == 0, result.output
     home = (project.site / "index.html").read_text()
     assert _menu_links(home) == [
-        ".", "search/", "register/", "maps/register/", "report-a-breach/",
+        ".", "search/", "register/", "maps/register/", "buying-a-property/",
+        "report-a-breach/",
         "after-you-report/", "track-your-report/", "priorities/", "put-it-right/",
         "statistics/", "maps/cases/",
         "statistics/quarterly-report/", "charter/", "enforcement-plan/", "faq/",
