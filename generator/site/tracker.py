@@ -18,6 +18,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 
 from markupsafe import Markup
 
@@ -106,16 +107,18 @@ def progress(case: Case, notices: list[Notice], charter: Charter,
                     on_time=None if target is None else as_of <= target)
 
 
+@cache
 def _day(value: dt.date | None) -> str | None:
+    """Cached: tens of thousands of files share a few thousand days."""
     return value.isoformat() if value else None
 
 
 def file_content(found: Progress, as_of: dt.date) -> bytes:
     """A tracker file: JSON, padded with spaces to FILE_SIZE bytes."""
     data = {"version": VERSION, "as_of": as_of.isoformat(),
-            "stages": [[stage.value, _day(day)] for stage, day in found.stages],
-            "outcome": found.outcome.value if found.outcome else None,
-            "next": found.next_stage.value if found.next_stage else None,
+            # (the codes are StrEnums, which JSON writes as their values)
+            "stages": [[stage, _day(day)] for stage, day in found.stages],
+            "outcome": found.outcome, "next": found.next_stage,
             "target": _day(found.target), "on_time": found.on_time}
     text = json.dumps(data, separators=(",", ":"), sort_keys=True)
     if len(text) >= FILE_SIZE:  # cannot happen: every value is a code, a date or a flag
