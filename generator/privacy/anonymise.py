@@ -75,6 +75,9 @@ class PublicNotice:
     latitude: float | None = None
     longitude: float | None = None
     ward: str = ""
+    located_by: str = ""  # how the point was found (model.LOCATED_BY)
+    reference_note: str = ""  # model.SUFFIXED or GENERATED: said on the entry's page
+    appeal_reference: str = ""  # the Planning Inspectorate's reference of an appeal
 
     @property
     def event_date(self) -> dt.date | None:
@@ -163,6 +166,9 @@ def _public_notice(notice: Notice, policy: dict[str, Action], redactor: Redactor
     return PublicNotice(reference=notice.reference, notice_type=notice.notice_type,
                         on_register=notice.on_register, status=notice.status(today),
                         source=notice.source,
+                        located_by=notice.location.located_by if values.get("latitude")
+                        is not None else "", reference_note=notice.reference_note,
+                        appeal_reference=notice.appeal_reference,
                         **values)  # type: ignore[arg-type]
 
 
