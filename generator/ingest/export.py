@@ -4,7 +4,8 @@ Rows from another authority are withheld (listed in reports/withheld.csv), rows
 identical in every mapped column are merged, a record key repeated with different
 values is rejected (naming the first row), distinct notices sharing a reference are
 rejected or given a stable suffix as the mapping says, appeal decisions attach to their
-notices, and any error in a row rejects it. Every row read is marked in the ledger by the end of the build.
+notices, and any error in a row rejects it. Every row read is marked in the ledger by
+the end of the build.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from typing import Any
 
 from generator.config.mapping import FileMapping, Mapping
 from generator.core.errors import DataError
-from generator.core.ledger import Ledger, Outcome
 from generator.core.fields import APPEALS, CASES, NOTICES
+from generator.core.ledger import Ledger, Outcome
 from generator.core.model import GENERATED, SUFFIXED, Appeal, Case, Notice, Source, evolve
 from generator.core.problems import FatalInputError, Problems
 from generator.core.sensitive import Sensitive

@@ -8,11 +8,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.privacy.anonymise import PublicData
 from generator.config.schema import Config
-from generator.stats.tables import FIGURES, Statistics
+from generator.privacy.anonymise import PublicData
 from generator.site.common import longdate, render
 from generator.site.register import Entry
+from generator.stats.tables import FIGURES, Statistics
 
 LATEST = 5
 

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from markupsafe import escape
 
-from generator.site.charts import Series, bar_chart
 from generator.config.schema import Config
-from generator.stats.tables import Statistics, Table
 from generator.core.untrusted import csv_text
+from generator.site.charts import Series, bar_chart
 from generator.site.common import GeneratedSite
+from generator.stats.tables import Statistics, Table
 
 
 def _number(cell: str) -> float | None:
