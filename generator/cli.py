@@ -88,6 +88,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_sample(args: argparse.Namespace) -> int:
     from generator.dev.sample import write_sample
 
+    if args.profile == "register-archive":
+        from generator.dev.archive import write_archive
+
+        if args.rows < 20:
+            raise UsageError("--rows must be at least 20")
+        archive = write_archive(args.out, seed=args.seed, rows=args.rows)
+        _say(f"Wrote a register archive to {args.out}/: {archive}")
+        return EXIT_OK
+
     if args.cases < 1 or args.notices < 0:
         raise UsageError("--cases must be at least 1 and --notices at least 0")
     if args.wards and not args.wards.is_file():
@@ -156,6 +165,13 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sample", help="write a synthetic export of a fictional district",
                        description="Write a synthetic back-office export (same seed, same "
                        "bytes) for trying the generator out and for tests.")
+    p.add_argument("--profile", choices=("northbrook", "register-archive"),
+                   default="northbrook",
+                   help="northbrook: a nightly cases and notices export (the default); "
+                   "register-archive: one file of scanned register documents, 1951 to "
+                   "2019, with a gazetteer and a postcode file (docs/mapping.md)")
+    p.add_argument("--rows", type=int, default=1172,
+                   help="rows of the register archive (default: 1172)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--cases", type=int, default=3000)
     p.add_argument("--notices", type=int, default=150)

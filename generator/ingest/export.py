@@ -332,7 +332,7 @@ def _exclusion_columns_missing(tables: dict[str, Table], mapping: Mapping,
 
 
 def _attach_appeals(notices: list[Notice], appeals: list[Appeal], problems: Problems,
-                    ledger: Ledger) -> list[Notice]:
+                    ledger: Ledger, headers: dict[str, str]) -> list[Notice]:
     """Each appeal decision fills in the appeal fields of the notice it names; one that
     names no notice in the export is a warning, and withheld."""
     by_reference: dict[str, list[int]] = {}
@@ -348,7 +348,8 @@ def _attach_appeals(notices: list[Notice], appeals: list[Appeal], problems: Prob
             named = (f"names notice '{appeal.notice_reference}', which is not in the export"
                      if appeal.notice_reference else "names no notice (map "
                      "'appeals.notice_column' to the column that does)")
-            problems.warning(appeal.source.file, appeal.source.row, "reference",
+            problems.warning(appeal.source.file, appeal.source.row,
+                             headers.get(appeal.source.file, ""),
                              appeal.reference or appeal.notice_reference, "orphan-appeal",
                              f"this appeal decision {named}; it is not published")
             ledger.mark(appeal.source, Outcome.WITHHELD, "appeal decision with no notice",
@@ -384,8 +385,11 @@ def ingest(export_dir: Path, mapping: Mapping, problems: Problems, ledger: Ledge
             tables[APPEALS], mapping.files[APPEALS], mapping, problems, ledger, sensitive,
             exclusion_broken=broken)]
     cases = [case_from(r) for r in rows.get(CASES, [])]
+    headers = {table.file: mapping.files[key].columns.get("notice_reference")
+               or mapping.files[key].columns.get("reference", "")
+               for key, table in tables.items()}  # an appeal's reference column, by file
     notices = _attach_appeals([notice_from(r) for r in rows.get(NOTICES, [])], appeals,
-                              problems, ledger)
+                              problems, ledger, headers)
     # The raw rows are not kept: at the largest councils they are half a gigabyte.
     as_of = export_date(mapping, cases, notices, today)
     stale = mapping.export_date is None and (today - as_of).days > mapping.stale_after_days
