@@ -48,7 +48,7 @@ def _summary(build: object) -> None:
     _say(f"\n{errors} error(s) and {warnings} warning(s). A row with an error is left out; "
          "a warning keeps it.")
     if errors or warnings:
-        _say(build.problems.table(limit=20))
+        _say(build.problems.grouped(limit=20))
 
 
 def cmd_build(args: argparse.Namespace) -> int:

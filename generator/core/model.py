@@ -344,6 +344,8 @@ class Notice:
             return "In force" + suffix
         if self.effective:
             return "Served, not yet in effect" + suffix
+        if not self.served and self.issued:
+            return "Issued" + suffix  # an archive may record no more than the issue
         return "Served" + suffix
 
 

@@ -48,6 +48,9 @@ class Dataset:
     has_notices: bool = True
     # `export_date: latest` found a date older than the mapping's `stale_after_days`.
     stale: bool = False
+    # The notice fields the export holds (mapped columns, and the appeal fields appeal
+    # decisions fill in): a field not among them is "Not recorded", never inferred.
+    notice_fields: frozenset[str] = frozenset()
     # Addresses looked up in the gazetteer (ingest/locate.py), for the officer's report.
     address_matches: list[Any] = field(default_factory=list)
 
@@ -369,6 +372,16 @@ def _attach_appeals(notices: list[Notice], appeals: list[Appeal], problems: Prob
     return out
 
 
+def notice_fields(mapping: Mapping) -> frozenset[str]:
+    """The notice fields the export can say something about."""
+    fields = set(mapping.files[NOTICES].columns) if NOTICES in mapping.files else set()
+    if APPEALS in mapping.files:
+        fields |= set(mapping.files[APPEALS].columns) - {"reference", "notice_reference"}
+    if mapping.appeals.notice_types or mapping.appeals.reference_pattern:
+        fields.add("appeal_decided")  # an appeal row's date is its decision's
+    return frozenset(fields)
+
+
 def ingest(export_dir: Path, mapping: Mapping, problems: Problems, ledger: Ledger,
            today: dt.date) -> Dataset:
     tables = read_export(export_dir, mapping, problems)
@@ -394,4 +407,5 @@ def ingest(export_dir: Path, mapping: Mapping, problems: Problems, ledger: Ledge
     as_of = export_date(mapping, cases, notices, today)
     stale = mapping.export_date is None and (today - as_of).days > mapping.stale_after_days
     return Dataset(cases, notices, as_of, sensitive, has_cases=CASES in mapping.files,
-                   has_notices=NOTICES in mapping.files, stale=stale)
+                   has_notices=NOTICES in mapping.files, stale=stale,
+                   notice_fields=notice_fields(mapping))

@@ -129,6 +129,12 @@ class PublicData:
     notices: list[NoticeFact]
     sensitive: Sensitive
     audit: Audit
+    # Which files the export has (a notices-only archive has no case statistics), whether
+    # its date is stale, and which notice fields it holds (ingest/export.py).
+    has_cases: bool = True
+    has_notices: bool = True
+    stale: bool = False
+    notice_fields: frozenset[str] = frozenset()
 
 
 _NOTICE_TEXT = ("compliance_period", "breach_summary", "requirements", "stop_activity")
@@ -229,7 +235,8 @@ def anonymise(dataset: Dataset, policy: dict[str, dict[str, Action]], ledger: Le
     for notice in sorted(dataset.notices, key=lambda n: n.source):
         audit.records_in["notice"] += 1
         if notice.removed:
-            ledger.mark(notice.source, Outcome.WITHHELD, "notice quashed or withdrawn")
+            ledger.mark(notice.source, Outcome.WITHHELD, "notice quashed or withdrawn",
+                        label=notice.reference)
             continue
         facts.append(NoticeFact(notice.notice_type, notice.served or notice.issued,
                                 notice.location.ward, notice.appeal_lodged,
@@ -258,7 +265,9 @@ def anonymise(dataset: Dataset, policy: dict[str, dict[str, Action]], ledger: Le
     audit.records_out["case counted"] = len(cases)
     register.sort(key=lambda n: (n.event_date or dt.date.min, n.reference), reverse=True)
     others.sort(key=lambda n: (n.event_date or dt.date.min, n.reference), reverse=True)
-    return PublicData(today, register, others, cases, facts, sensitive, audit)
+    return PublicData(today, register, others, cases, facts, sensitive, audit,
+                      has_cases=dataset.has_cases, has_notices=dataset.has_notices,
+                      stale=dataset.stale, notice_fields=dataset.notice_fields)
 
 
 _ALNUM_RUN = re.compile(r"[^\W_]+")  # what str.isalnum calls letters and digits

@@ -40,7 +40,7 @@ from generator.render.fast_pages import (
     expand_skeletons,
     fast_only_folders,
 )
-from generator.render.page_templates import render_page_template
+from generator.render.page_templates import render_page_template, without_false_blocks
 from generator.site.common import GeneratedSite
 from generator.site.content_checks import Finding, check_page
 
@@ -85,6 +85,35 @@ NOT_ON_ITS_OWN = (
     "is published")
 
 
+# The folders whose pages the build generates: a menu item there whose page this build
+# did not generate (a notices-only export has no statistics) is left out of the menu.
+GENERATED_FOLDERS = ("register/", "maps/", "statistics/", "search/")
+
+
+def without_missing_pages(nav: Any, site: GeneratedSite) -> Any:
+    """mkdocs.yml's menu without items for generated pages this build did not make, and
+    without sections left empty."""
+    if nav is None:
+        return None
+
+    def keep(item: Any) -> Any:
+        if isinstance(item, str):
+            missing = item.startswith(GENERATED_FOLDERS) and item not in site.pages
+            return None if missing else item
+        if isinstance(item, dict):
+            out = {}
+            for title, value in item.items():
+                kept = keep(value)
+                if kept not in (None, []):
+                    out[title] = kept
+            return out or None
+        if isinstance(item, list):
+            return [k for k in (keep(i) for i in item) if k is not None]
+        return item
+
+    return keep(nav)
+
+
 class PluginOptions(MkDocsConfigBase):
     config_file = config_options.Type(str, default="enforcement-site.yml")
 
@@ -124,6 +153,7 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         config.theme["language"] = ours.site.language
         config.extra["council_name"] = ours.council.name
         config.extra["export_date"] = self.prepared.export_date_text
+        config.nav = without_missing_pages(config.nav, self.prepared.site)
         if "assets/brand.css" not in config.extra_css:  # on_config runs again on reload
             config.extra_css.insert(0, "assets/brand.css")
         if ours.council.logo:
@@ -160,7 +190,7 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         # MkDocs has already removed the front matter: count its lines back in, so that
         # errors name the line the editor sees.
         offset = max(page.file.content_string.count("\n") - markdown.count("\n"), 0)
-        self._check(page, markdown, offset)
+        self._check(page, without_false_blocks(markdown, self.prepared.context), offset)
         return render_page_template(markdown, page.file.src_uri, self.prepared.context,
                                     offset)
 

@@ -200,6 +200,8 @@ def register_map(site: GeneratedSite, entries: list[Entry], config: Config,
     present = sorted({e.notice.notice_type for e in located}, key=TYPES.index)
     body = render("register_map.html", map_id=map_id, entries=entries,
                   listed=len(entries) <= INLINE_LIST_LIMIT, tiles_name=config.tiles.name,
+                  unlocated=len(entries) - len(located),
+                  approximate=sum(e.notice.located_by == "postcode" for e in located),
                   legend=[(t.label, TYPE_COLOURS[TYPES.index(t)]) for t in present],
                   **_assets(root, cluster=True))
     site.add_page(path, "Register map", body,
