@@ -51,10 +51,37 @@ def _summary(build: object) -> None:
         _say(build.problems.grouped(limit=20))
 
 
+def _beside_config(args: argparse.Namespace) -> None:
+    """Paths not given on the command line are beside the configuration file, so that a
+    council's own folder builds from anywhere (and the repository's root, where the
+    configuration is ./enforcement-site.yml, as before)."""
+    folder = args.config.parent
+    for name, default in (("mkdocs", "mkdocs.yml"), ("site_dir", "site"),
+                          ("reports_dir", "reports")):
+        if getattr(args, name, "absent") is None:
+            setattr(args, name, folder / default)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from generator.app.init_project import init_project
+    from generator.dev.sample import write_sample
+
+    written = init_project(args.folder, force=args.force)
+    export = args.folder / "data" / "export"
+    if not any(export.glob("*.csv")) and not any(export.glob("*.xlsx")):
+        write_sample(export, cases=400, notices=40)  # so that the folder builds at once
+    _say(f"Made a project folder in {args.folder}/ ({len(written)} files and folders, and "
+         "a sample export in data/export/). Next: put your export in data/export/, "
+         "change data/mapping.yml to match it, then run 'enforcement-site validate' and "
+         "'enforcement-site build' in that folder. See its README.md.")
+    return EXIT_OK
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.app.build import build
     from generator.app.result import BuildFailed
 
+    _beside_config(args)
     try:
         result = build(args.config, args.mkdocs, args.site_dir, args.reports_dir,
                        strict=args.strict, today=args.today, accept_drop=args.accept_drop)
@@ -75,6 +102,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from generator.app.prepare import validate_export
     from generator.app.result import BuildFailed
 
+    _beside_config(args)
     try:
         result = validate_export(args.config, args.reports_dir, args.today or dt.date.today())
     except BuildFailed as exc:  # only the reports could not be written
@@ -115,6 +143,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from generator.app.prepare import prepare_for_mkdocs
     from generator.render import plugin
 
+    _beside_config(args)
     load_config(args.config)  # fail early, with every problem listed
     plugin.allow_preview(prepare_for_mkdocs)
     _say(f"Previewing at http://{args.dev_addr}/ (Ctrl+C to stop). Edited pages in "
@@ -135,8 +164,9 @@ def _parser() -> argparse.ArgumentParser:
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--config", type=Path, default=Path("enforcement-site.yml"),
                        help="site configuration (default: enforcement-site.yml)")
-        p.add_argument("--reports-dir", type=Path, default=Path("reports"),
-                       help="where reports are written (default: reports)")
+        p.add_argument("--reports-dir", type=Path, default=None,
+                       help="where reports are written (default: reports, beside the "
+                       "configuration file)")
         p.add_argument("--today", type=_date, default=None,
                        help="treat this date as today (for checking dates in the future)")
 
@@ -145,9 +175,12 @@ def _parser() -> argparse.ArgumentParser:
                        "site into a staging folder; publish it over the old site only if "
                        "every check passes.")
     common(p)
-    p.add_argument("--mkdocs", type=Path, default=Path("mkdocs.yml"))
-    p.add_argument("--site-dir", type=Path, default=Path("site"),
-                   help="where the site is published (default: site)")
+    p.add_argument("--mkdocs", type=Path, default=None,
+                   help="MkDocs configuration (default: mkdocs.yml beside the "
+                   "configuration file)")
+    p.add_argument("--site-dir", type=Path, default=None,
+                   help="where the site is published (default: site, beside the "
+                   "configuration file)")
     p.add_argument("--strict", action="store_true",
                    help="fail if any row has an error, instead of leaving the row out")
     p.add_argument("--accept-drop", action="store_true",
@@ -185,11 +218,21 @@ def _parser() -> argparse.ArgumentParser:
                    help="last date in the sample (default: 2026-09-30)")
     p.set_defaults(func=cmd_sample)
 
+    p = sub.add_parser("init", help="make a council's own project folder",
+                       description="Make a folder with the council's own configuration, "
+                       "mapping, Markdown pages, theme overrides and nightly workflow, "
+                       "which builds with the installed tool; every path in it is "
+                       "relative to its configuration file.")
+    p.add_argument("folder", type=Path, help="the folder to make")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite the tool's files in a folder made before")
+    p.set_defaults(func=cmd_init)
+
     p = sub.add_parser("serve", help="preview the site while editing pages",
                        description="Build the data once, then preview the site; edited "
                        "Markdown pages show on save.")
     common(p)
-    p.add_argument("--mkdocs", type=Path, default=Path("mkdocs.yml"))
+    p.add_argument("--mkdocs", type=Path, default=None)
     p.add_argument("--dev-addr", default="127.0.0.1:8000")
     p.set_defaults(func=cmd_serve)
     return parser

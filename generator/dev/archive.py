@@ -137,7 +137,6 @@ def write_archive(out_dir: Path, seed: int = 1, rows: int = FULL) -> ArchiveSumm
     rng.shuffle(kinds)
     out: list[ArchiveRow] = []
     notices: list[tuple[str, int, _Property]] = []  # (reference, day, property)
-    serial = 0
 
     def cells(reference: str, p: _Property, day: int, kind: str, document: str) -> list[str]:
         year = datetime.date.fromordinal(day).year
@@ -153,10 +152,9 @@ def write_archive(out_dir: Path, seed: int = 1, rows: int = FULL) -> ArchiveSumm
                 _written(rng, p, postcode_inside, capitals, typo), _fmt(day), document, uprn,
                 p.easting if bng else "", p.northing if bng else ""]
 
-    for kind in kinds:
+    for serial, kind in enumerate(kinds, start=1):
         day = _randint(rng, _FIRST, _LAST)
         p = _choice(rng, pool)
-        serial += 1
         if kind == "other-authority":
             year = datetime.date.fromordinal(day).year
             reference = f"SDNP/{year % 100:02d}/{_randint(rng, 100, 9999):05d}/ENF"
@@ -192,7 +190,8 @@ def write_archive(out_dir: Path, seed: int = 1, rows: int = FULL) -> ArchiveSumm
         else:
             year = datetime.date.fromordinal(decided).year
             kind = "appeal-app-reference"
-            own = f"APP/X{_randint(rng, 1000, 9999)}/C/{year % 100:02d}/{_randint(rng, 1000000, 3999999)}"
+            own = (f"APP/X{_randint(rng, 1000, 9999)}/C/{year % 100:02d}/"
+                   f"{_randint(rng, 1000000, 3999999)}")
         out.append(ArchiveRow(0, kind, own, cells(own, p, decided, kind, APPEAL)))
     # The export is in the order the scanning job went through the boxes: by date.
     out.sort(key=lambda r: (datetime.datetime.strptime(r.cells[4], "%d/%m/%Y").date(),

@@ -176,7 +176,9 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
                                         content=SKELETON_MARKDOWN))
         for path, content in site.files.items():
             files.append(File.generated(config, path, content=content))
-        self._generated = set(site.pages)
+        # The fast pages' skeletons are the build's too: never checked as an editor's.
+        self._generated = set(site.pages) | {
+            posixpath.join(posixpath.dirname(p), SKELETON + ".md") for p in site.fast_pages}
         self._known = {f.src_uri for f in files}
         self.kept.folders = fast_only_folders(site.fast_pages, self._known)
         self._broken = []
