@@ -104,7 +104,7 @@ def write_all(build: Build, folder: Path) -> None:
     (folder / "address-matches.csv").write_text(_csv(
         ["file", "row", "reference", "address", "gazetteer address", "uprn", "score", "used"],
         [[m.file, str(m.row), m.reference, m.address, m.matched, m.uprn, f"{m.score:g}",
-          "yes" if m.used else "no: below the threshold"] for m in matches]),
+          "yes" if m.used else f"no: {m.note or 'below the threshold'}"] for m in matches]),
         encoding="utf-8")
     (folder / "build.json").write_text(json.dumps(
         {"stage seconds": build.timings}, indent=2) + "\n", encoding="utf-8")

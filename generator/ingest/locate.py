@@ -46,6 +46,12 @@ POSTCODE_IN_TEXT = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})\b
                               re.IGNORECASE)
 # How far below the threshold a match is still listed for the officer to look at.
 _LISTED_BELOW = 25.0
+_CANDIDATES = 10  # best matches looked through for one with the same numbers
+_NUMBER = re.compile(r"\d+[a-z]?")
+
+
+def _numbers(comparable: str) -> list[str]:
+    return sorted(_NUMBER.findall(comparable))
 
 
 @dataclass
@@ -60,6 +66,7 @@ class AddressMatch:
     uprn: str
     score: float
     used: bool
+    note: str = ""  # why a match above the threshold was not used
 
 
 @dataclass
@@ -170,15 +177,20 @@ def _locate_one(record: Record, locator: Locator, match_addresses: bool) -> Reco
         found, how = g.points[loc.uprn.strip()], "uprn"
     if found is None and match_addresses and loc.address.strip() and g.addresses:
         wanted = _comparable(loc.address)
-        best = process.extractOne(wanted, g.addresses, scorer=fuzz.token_sort_ratio,
-                                  processor=None,
-                                  score_cutoff=locator.threshold - _LISTED_BELOW)
-        if best is not None:
-            _, score, index = best
-            used = score >= locator.threshold
+        candidates = process.extract(wanted, g.addresses, scorer=fuzz.token_sort_ratio,
+                                     processor=None, limit=_CANDIDATES,
+                                     score_cutoff=locator.threshold - _LISTED_BELOW)
+        # '14 Mill Lane' is not '12 Mill Lane', however alike they look: a match must
+        # have the same house and flat numbers.
+        numbers = _numbers(wanted)
+        same = [c for c in candidates if _numbers(c[0]) == numbers]
+        if same or candidates:
+            _, score, index = (same or candidates)[0]
+            used = bool(same) and score >= locator.threshold
             locator.matches.append(AddressMatch(
                 record.source.file, record.source.row, record.reference, loc.address,
-                g.shown[index], g.uprns[index], round(float(score), 1), used))
+                g.shown[index], g.uprns[index], round(float(score), 1), used,
+                "" if same else "the numbers differ"))
             if used:
                 found, how = g.points[g.uprns[index]], "address"
     if found is None and locator.postcodes:
@@ -278,10 +290,11 @@ def locate(dataset: Dataset, mapping: Mapping, wards: WardMap, problems: Problem
     notices = _with_points(dataset.notices, mapping, locator, match_addresses=True)
     for m in locator.matches:
         if not m.used:
+            why = m.note or f"below the threshold of {locator.threshold:g}"
             problems.warning(m.file, m.row, mapping.files[NOTICES].columns.get(
                 "address", "address"), "", "weak-address-match",
                 f"the address matched '{m.matched}' (UPRN {m.uprn}) with a score of "
-                f"{m.score:g}, below the threshold of {locator.threshold:g}: not used")
+                f"{m.score:g}, {why}: not used")
     empty: dict[str, str] = {}
     cases = _with_wards(cases, wards, problems,
                         mapping.files[CASES].columns if CASES in mapping.files else empty)
