@@ -348,9 +348,9 @@ def test_an_appeals_file_of_its_own(tmp_path: Path):
 
 
 def test_not_recorded_follows_what_is_mapped():
+    from generator.core.model import NoticeType
     from generator.privacy.anonymise import PublicNotice
     from generator.site.register import Entry, date_label, prescribed_fields
-    from generator.core.model import NoticeType
 
     class Council:
         name = "A council"

@@ -43,11 +43,11 @@ _DERIVED = {
     "end-date": ("Date the entry ended (compliance confirmed)", "date"),
 }
 _COLUMNS = ("reference", "organisation", "notice-type", "on-statutory-register", "status",
-            "address", "postcode", "uprn", "ward", "point", "point-method", "issue-date", "service-date",
-            "effective-date", "compliance-period", "compliance-date", "complied-date",
-            "appeal-lodged-date", "appeal-decision-date", "appeal-outcome", "breach-summary",
-            "requirements", "stop-activity", "permission-reference", "related-notice",
-            "document-url", "entry-date", "start-date", "end-date")
+            "address", "postcode", "uprn", "ward", "point", "point-method", "issue-date",
+            "service-date", "effective-date", "compliance-period", "compliance-date",
+            "complied-date", "appeal-lodged-date", "appeal-decision-date", "appeal-outcome",
+            "breach-summary", "requirements", "stop-activity", "permission-reference",
+            "related-notice", "document-url", "entry-date", "start-date", "end-date")
 _CANONICAL = {f.open_data: f for f in CANONICAL_FIELDS if f.open_data}
 
 
