@@ -435,3 +435,21 @@ def test_an_address_with_another_house_number_is_never_matched(tmp_path: Path):
     (match,) = located.address_matches
     assert match.score >= 90  # alike enough to be used, but another house
     assert (match.used, match.note) == (False, "the numbers differ")
+
+
+def test_a_cases_only_export_builds_statistics_and_an_empty_register_that_says_so(
+        tmp_path: Path):
+    from conftest import make_project
+    from generator.dev.sample import write_sample
+
+    write_sample(tmp_path / "export", cases=300, notices=0)
+    project = make_project(tmp_path / "p", tmp_path / "export")
+    project.edit_mapping(lambda m: m["files"].pop("notices"))
+    result = project.build("--today", "2026-10-01")
+    assert result.exit_code == 0, result.output
+    assert (project.site / "statistics" / "index.html").exists()
+    assert (project.site / "maps" / "cases" / "index.html").exists()
+    register = _text(project.site / "register" / "index.html")
+    assert "Our export holds no notices, so the register below has no entries" in register
+    (row,) = _csv(project.reports / "reconciliation.csv")
+    assert row["file"] == "cases.csv" and int(row["counted"]) > 0
