@@ -19,7 +19,7 @@ from typing import Any
 
 from generator.config.mapping import FileMapping, Mapping
 from generator.core.errors import DataError
-from generator.core.fields import APPEALS, CASES, NOTICES
+from generator.core.fields import APPEALS, CASES, NOTICES, published_notice_fields
 from generator.core.ledger import Ledger, Outcome
 from generator.core.model import GENERATED, SUFFIXED, Appeal, Case, Notice, Source, evolve
 from generator.core.problems import FatalInputError, Problems
@@ -243,8 +243,10 @@ def _generate_reference(mapped: MappedRow, rows: _Rows, problems: Problems) -> N
     generate`): from the notice's own mapped values, so the same row gets the same
     reference every night and its page keeps its address."""
     values = mapped.values
+    # Only what the entry publishes goes into it: a digest of a name could be tested
+    # against a list of names.
     digest = hashlib.sha256(repr(sorted(
-        (k, str(_cell_key(v))) for k, v in values.items() if k != "reference"
+        (k, str(_cell_key(v))) for k, v in values.items() if k in _PUBLISHED
     )).encode("utf-8")).hexdigest()[:8].upper()
     day = values.get("served") or values.get("issued")
     year = day.year if isinstance(day, dt.date) else "NODATE"
@@ -256,6 +258,9 @@ def _generate_reference(mapped: MappedRow, rows: _Rows, problems: Problems) -> N
                      f"the reference is {'blank' if not given.strip() else repr(given)}; "
                      f"published as {values['reference']}, marked on its page as given by "
                      "this site")
+
+
+_PUBLISHED = frozenset(published_notice_fields()) - {"reference"}
 
 
 def _suffix_repeated(kept: list[MappedRow], fm: FileMapping, problems: Problems) -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -204,7 +205,9 @@ def _locate_one(record: Record, locator: Locator, match_addresses: bool) -> Reco
 
 
 def _with_points(records: list[Record], mapping: Mapping, locator: Locator,
-                 match_addresses: bool) -> list[Record]:
+                 match_addresses: bool | list[bool]) -> list[Record]:
+    """Points for `records`; `match_addresses`, for all or for each record, says whether
+    its address may be matched against the gazetteer."""
     out = list(records)
     if mapping.coordinates == "bng":
         todo = [i for i, r in enumerate(records)
@@ -219,8 +222,10 @@ def _with_points(records: list[Record], mapping: Mapping, locator: Locator,
             if r.location.has_point:
                 out[i] = evolve(r, location=evolve(r.location, located_by="coordinates"))
     if locator.gazetteer.points or locator.postcodes:
-        out = [r if r.location.has_point else _locate_one(r, locator, match_addresses)
-               for r in out]
+        matching = match_addresses if isinstance(match_addresses, list) \
+            else [match_addresses] * len(out)
+        out = [r if r.location.has_point else _locate_one(r, locator, match)
+               for r, match in zip(out, matching, strict=True)]
     return out
 
 
@@ -284,10 +289,16 @@ def make_locator(mapping: Mapping, config_dir: Path) -> Locator:
 
 
 def locate(dataset: Dataset, mapping: Mapping, wards: WardMap, problems: Problems,
-           config_dir: Path, locator: Locator | None = None) -> Dataset:
+           config_dir: Path, locator: Locator | None = None,
+           published: Callable[[Notice], bool] | None = None) -> Dataset:
+    """`published`: the notices published as entries (by default, the register's):
+    only their addresses are matched and listed in the report, never another case's or
+    an unpublished notice's."""
     locator = locator or make_locator(mapping, config_dir)
+    published = published or (lambda n: n.on_register and not n.removed)
     cases = _with_points(dataset.cases, mapping, locator, match_addresses=False)
-    notices = _with_points(dataset.notices, mapping, locator, match_addresses=True)
+    shown = [published(n) for n in dataset.notices]
+    notices = _with_points(dataset.notices, mapping, locator, match_addresses=shown)
     for m in locator.matches:
         if not m.used:
             why = m.note or f"below the threshold of {locator.threshold:g}"

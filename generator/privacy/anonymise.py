@@ -208,7 +208,7 @@ def load_extra_names(path: Path | None) -> list[str]:
             if line.strip() and not line.startswith("#")]
 
 
-def _listed(notice: Notice, show_non_register: bool) -> bool:
+def listed(notice: Notice, show_non_register: bool) -> bool:
     """Whether a notice is published as its own entry."""
     if notice.removed:
         return False
@@ -220,15 +220,15 @@ def anonymise(dataset: Dataset, policy: dict[str, dict[str, Action]], ledger: Le
               show_non_register: bool, grid_metres: int, extra_names: list[str]) -> PublicData:
     audit = Audit()
     today = dataset.export_date
-    listed = [n for n in dataset.notices if _listed(n, show_non_register)]
+    singly = [n for n in dataset.notices if listed(n, show_non_register)]
     # What must not be published is known before any text is redacted, so that free
     # text cannot carry a private address or reference onto the site.
-    sensitive = _private_values(dataset, listed)
+    sensitive = _private_values(dataset, singly)
     redactor = Redactor(sorted(dataset.sensitive.names | set(extra_names)),
                         addresses=sorted(sensitive.addresses),
                         references=sorted(sensitive.references))
     removed = {n.reference.upper() for n in dataset.notices if n.removed}
-    listed_sources = {n.source for n in listed}
+    listed_sources = {n.source for n in singly}
     register: list[PublicNotice] = []
     others: list[PublicNotice] = []
     facts: list[NoticeFact] = []
