@@ -453,3 +453,26 @@ def test_a_cases_only_export_builds_statistics_and_an_empty_register_that_says_s
     assert "Our export holds no notices, so the register below has no entries" in register
     (row,) = _csv(project.reports / "reconciliation.csv")
     assert row["file"] == "cases.csv" and int(row["counted"]) > 0
+
+
+def test_the_build_summary_groups_problems_by_kind_with_counts_and_first_rows():
+    from generator.core.problems import Problems
+
+    problems = Problems()
+    for row in range(2, 197):
+        problems.error("register.csv", row, "Document Type",
+                       "Planning Enforcement Appeal Decision", "unknown-code",
+                       "'Planning Enforcement Appeal Decision' is not a known notice type")
+    for row in (7, 9):
+        problems.error("register.csv", row, "Document Type", "Notice", "unknown-code",
+                       "'Notice' is not a known notice type")
+    problems.warning("register.csv", 3, "Address", "", "not-located", "no point")
+    problems.error("register.csv", 4, "Date", "31/02/1999", "bad-date", "not a date")
+    lines = problems.grouped(rows_shown=3).splitlines()
+    assert lines == [
+        "ERROR   195 rows [unknown-code] register.csv, column 'Document Type': 'Planning "
+        "Enforcement Appeal Decision' is not a known notice type (rows 2, 3, 4, ...)",
+        "ERROR   2 rows [unknown-code] register.csv, column 'Document Type': 'Notice' is "
+        "not a known notice type (rows 7, 9)",
+        "ERROR   1 row [bad-date] register.csv, column 'Date': not a date (rows 4)",
+        "WARNING 1 row [not-located] register.csv, column 'Address': no point (rows 3)"]

@@ -320,7 +320,8 @@ def register_pages(site: GeneratedSite, data: PublicData, config: Config,
     for e in entries:
         by_year[str(e.notice.event_date.year) if e.notice.event_date else "unknown"].append(e)
     _grouped_index(site, "year", "Register by year", "Register entries by the year the "
-                   "notice was served.", dict(sorted(by_year.items(), reverse=True)),
+                   "notice was served (or issued, where the date of service is not "
+                   "recorded).", dict(sorted(by_year.items(), reverse=True)),
                    lambda k: k if k != "unknown" else "Date not recorded", config, style)
 
     by_type: dict[str, list[Entry]] = defaultdict(list)
