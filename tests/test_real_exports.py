@@ -476,3 +476,45 @@ def test_the_build_summary_groups_problems_by_kind_with_counts_and_first_rows():
         "not a known notice type (rows 7, 9)",
         "ERROR   1 row [bad-date] register.csv, column 'Date': not a date (rows 4)",
         "WARNING 1 row [not-located] register.csv, column 'Address': no point (rows 3)"]
+
+
+@pytest.mark.parametrize(("stale_after_days", "stale"), [(None, True), (10_000, False)])
+def test_an_old_latest_export_date_is_a_warning(tmp_path: Path, stale_after_days: int | None,
+                                                stale: bool):
+    mapping: dict[str, object] = {"export_date": "latest"}
+    if stale_after_days:
+        mapping["stale_after_days"] = stale_after_days
+    root = _project(tmp_path, [_row("EN/1", date="16/01/2019")], **mapping)
+    _, issues = _validate(root)
+    assert ([i["kind"] for i in issues] == ["export-stale"]) is stale
+
+
+def test_the_archive_is_the_same_bytes_for_the_same_seed(tmp_path: Path):
+    first = write_archive(tmp_path / "a", seed=3, rows=120)
+    second = write_archive(tmp_path / "b", seed=3, rows=120)
+    for a, b in zip(first.files, second.files, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    kinds = first.counts()
+    assert kinds["appeal-app-reference"] and kinds["other-authority"] and kinds["initials"]
+    assert sum(kinds.values()) == 120
+
+
+@pytest.mark.parametrize(("template", "values", "linked"), [
+    ("https://p.example/property?uprn={uprn}", {"uprn": "100001"}, True),
+    ("https://p.example/property?uprn={uprn}", {"postcode": "NB1 1AA"}, False),
+    ("https://p.example/find?pc={postcode}&ref={reference}", {"postcode": "NB1 1AA"}, True),
+])
+def test_a_property_history_link_only_when_its_fields_are_there(template: str,
+                                                                values: dict[str, str],
+                                                                linked: bool):
+    from types import SimpleNamespace
+
+    from generator.core.model import NoticeType
+    from generator.privacy.anonymise import PublicNotice
+    from generator.site.register import _links
+
+    notice = PublicNotice("EN/1", NoticeType.ENFORCEMENT_NOTICE, True, "Issued", **values)
+    config = SimpleNamespace(register=SimpleNamespace(property_history_url=template,
+                                                      application_url=""))
+    labels = [label for label, _ in _links(notice, config)]  # type: ignore[arg-type]
+    assert ("Planning history of this property" in labels) is linked
