@@ -313,7 +313,8 @@ def export_date(mapping: Mapping, cases: list[Case], notices: list[Notice],
     if mapping.export_date:
         return mapping.export_date
     candidates = [d for c in cases for d in (c.received, c.closed) if d] + [
-        d for n in notices for d in (n.served, n.issued, n.entered_on_register) if d]
+        d for n in notices for d in (n.served, n.issued, n.entered_on_register,
+                                     n.appeal_decided) if d]
     plausible = [d for d in candidates if d <= today]
     return max(plausible) if plausible else today
 

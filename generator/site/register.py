@@ -344,8 +344,9 @@ def register_pages(site: GeneratedSite, data: PublicData, config: Config,
         _list_pages(site, "register/not-on-map", "Register entries not on the map",
                     "Register entries not on the map",
                     "Our records do not say where these entries are closely enough to put "
-                    "them on the register map: no coordinates, no property reference we "
-                    "could find, and no postcode. Each entry gives the address of the land.",
+                    "them on the register map: they have no coordinates, and we could not "
+                    "find their property or their postcode in the address lists we use. "
+                    "Each entry gives the address of the land.",
                     sorted(unlocated, key=_by_address), per_page, style)
 
     latest = entries[:25]
