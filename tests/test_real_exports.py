@@ -518,3 +518,19 @@ def test_a_property_history_link_only_when_its_fields_are_there(template: str,
                                                       application_url=""))
     labels = [label for label, _ in _links(notice, config)]  # type: ignore[arg-type]
     assert ("Planning history of this property" in labels) is linked
+
+
+@pytest.mark.parametrize(("gazetteer", "message"), [
+    (None, "'locate.gazetteer': cannot read"),
+    ("ID,X,Y\n1,436000,297000\n", "has no column 'UPRN'"),
+])
+def test_a_gazetteer_that_cannot_be_used_is_a_clear_configuration_error(
+        tmp_path: Path, gazetteer: str | None, message: str):
+    root = _project(tmp_path, [_row("EN/1", **NOWHERE)], locate={
+        "gazetteer": "export/gazetteer.csv",
+        "gazetteer_columns": {"uprn": "UPRN", "easting": "X", "northing": "Y"}})
+    if gazetteer is not None:
+        (root / "export" / "gazetteer.csv").write_text(gazetteer, encoding="utf-8")
+    result = run_cli("validate", "--config", root / "enforcement-site.yml")
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output

@@ -32,6 +32,7 @@ from typing import TypeVar
 from rapidfuzz import fuzz, process, utils
 
 from generator.config.mapping import Mapping
+from generator.config.schema import ConfigError
 from generator.core.address import normalise_postcode
 from generator.core.fields import CASES, NOTICES
 from generator.core.model import Case, Notice, evolve
@@ -87,9 +88,26 @@ class Locator:
     matches: list[AddressMatch] = field(default_factory=list)
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
+def _rows(path: Path, option: str, mapping_file: str, columns: dict[str, str],
+          needed: list[tuple[str, ...]]) -> list[dict[str, str]]:
+    """A lookup file's rows; a missing file, or one without the columns the mapping
+    names (at least one of each group in `needed`), is a configuration error."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            rows = list(reader)
+            headers = list(reader.fieldnames or [])
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ConfigError(mapping_file, [f"'locate.{option}': cannot read {path}: "
+                                         f"{getattr(exc, 'strerror', None) or exc}"]) from None
+    for group in needed:
+        if not any(columns.get(key, key) in headers for key in group):
+            wanted = " or ".join(f"'{columns.get(key, key)}'" for key in group)
+            raise ConfigError(mapping_file, [
+                f"'locate.{option}': {path.name} has no column {wanted} (set "
+                f"'locate.{option}_columns'); its columns are: "
+                + ", ".join(f"'{h}'" for h in headers)])
+    return rows
 
 
 def _number(row: dict[str, str], column: str) -> float | None:
@@ -120,8 +138,10 @@ def _points(rows: list[dict[str, str]], columns: dict[str, str]) -> list[Point |
     return out
 
 
-def load_gazetteer(path: Path, columns: dict[str, str]) -> Gazetteer:
-    rows = _rows(path)
+def load_gazetteer(path: Path, columns: dict[str, str], mapping_file: str = "mapping.yml"
+                   ) -> Gazetteer:
+    rows = _rows(path, "gazetteer", mapping_file, columns,
+                 [("uprn",), ("easting", "latitude"), ("northing", "longitude")])
     gazetteer = Gazetteer()
     uprn_column = columns.get("uprn", "uprn")
     address_column = columns.get("address", "address")
@@ -138,14 +158,15 @@ def load_gazetteer(path: Path, columns: dict[str, str]) -> Gazetteer:
     return gazetteer
 
 
-def load_postcode_lookup(path: Path, columns: dict[str, str] | None = None
-                         ) -> dict[str, Point]:
+def load_postcode_lookup(path: Path, columns: dict[str, str] | None = None,
+                         mapping_file: str = "mapping.yml") -> dict[str, Point]:
     """postcode -> (lon, lat), from a CSV with a postcode column and either latitude and
     longitude or easting and northing columns (by default 'postcode', 'lat', 'lon')."""
     columns = columns or {}
     if not ({"latitude", "longitude", "easting", "northing"} & set(columns)):
         columns = {**columns, "latitude": "lat", "longitude": "lon"}
-    rows = _rows(path)
+    rows = _rows(path, "postcodes", mapping_file, columns,
+                 [("postcode",), ("easting", "latitude"), ("northing", "longitude")])
     postcode_column = columns.get("postcode", "postcode")
     return {normalise_postcode(row.get(postcode_column) or ""): point
             for row, point in zip(rows, _points(rows, columns), strict=True)
@@ -279,12 +300,13 @@ def make_locator(mapping: Mapping, config_dir: Path) -> Locator:
                       postcode_in_address=settings.postcode_in_address)
     if settings.gazetteer:
         locator.gazetteer = load_gazetteer(mapping.base_dir / settings.gazetteer,
-                                           settings.gazetteer_columns)
+                                           settings.gazetteer_columns, mapping.file)
     if settings.postcodes:
         locator.postcodes = load_postcode_lookup(mapping.base_dir / settings.postcodes,
-                                                 settings.postcode_columns)
+                                                 settings.postcode_columns, mapping.file)
     elif mapping.coordinates == "postcode":
-        locator.postcodes = load_postcode_lookup(config_dir / mapping.postcode_lookup)
+        locator.postcodes = load_postcode_lookup(config_dir / mapping.postcode_lookup,
+                                                 mapping_file=mapping.file)
     return locator
 
 
