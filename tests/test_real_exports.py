@@ -331,7 +331,8 @@ def test_an_appeals_file_of_its_own(tmp_path: Path):
     root = _project(tmp_path, [_row("EN/1")])
     (root / "export" / "appeals.csv").write_text(
         "Appeal,Notice,Decided,Outcome\nAPP/X1/C/04/1,EN/1,03/04/2004,DISMISSED\n"
-        "APP/X1/C/04/2,EN/9,03/04/2004,ALLOWED\n", encoding="utf-8")
+        "APP/X1/C/04/2,EN/9,03/04/2004,ALLOWED\n"
+        ",EN/9,04/04/2004,ALLOWED\n,EN/8,04/04/2004,ALLOWED\n", encoding="utf-8")
     mapping = yaml.safe_load((root / "mapping.yml").read_text())
     mapping["files"]["appeals"] = {"path": "appeals.csv", "columns": {
         "reference": "Appeal", "notice_reference": "Notice", "appeal_decided": "Decided",
@@ -343,8 +344,10 @@ def test_an_appeals_file_of_its_own(tmp_path: Path):
     (notice,) = data.notices
     assert (notice.appeal_reference, notice.appeal_decided, notice.appeal_outcome) == (
         "APP/X1/C/04/1", dt.date(2004, 4, 3), "dismissed")
-    assert [p.kind for p in problems] == ["orphan-appeal"]
+    # an appeal's own reference is optional: two without one are two appeals
+    assert [p.kind for p in problems] == ["orphan-appeal"] * 3
     assert ledger.summary()["appeals.csv"]["merged"] == 1
+    assert ledger.summary()["appeals.csv"]["withheld"] == 3
 
 
 def test_not_recorded_follows_what_is_mapped():

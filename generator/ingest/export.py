@@ -100,15 +100,19 @@ class _Rows:
         refs = mapping.references
         self.notices = fm.key == NOTICES
         self.generate = self.notices and refs.missing == "generate"
+        # An appeals file names the notice; the appeal's own reference may be blank.
         self.mapper = RowMapper(mapping, fm, table, problems,
-                                allow_missing_reference=self.generate)
+                                allow_missing_reference=self.generate or fm.key == APPEALS)
         appeals = mapping.appeals
         self.appeal_mapper: RowMapper | None = None
         if self.notices and (appeals.notice_types or appeals.reference_pattern):
             self.appeal_mapper = RowMapper(mapping, fm, table, problems,
                                            skip=frozenset({"notice_type"}),
                                            allow_missing_reference=True)
-        if refs.repeated == "suffix" and refs.record_key == ("reference",):
+        self.appeals = fm.key == APPEALS
+        # An appeal decision's own reference is optional: appeals are told apart by
+        # every mapped value, as are notices kept under a shared reference.
+        if self.appeals or refs.repeated == "suffix" and refs.record_key == ("reference",):
             self.key_fields: tuple[str, ...] | None = None  # every mapped value
         else:
             self.key_fields = tuple(f for f in refs.record_key if f in fm.columns)
@@ -146,7 +150,7 @@ def map_rows(table: Table, fm: FileMapping, mapping: Mapping, problems: Problems
     kept: list[MappedRow] = []
     first_seen: dict[tuple[object, ...], MappedRow] = {}
     by_reference: dict[str, MappedRow] = {}
-    reference_header = fm.columns["reference"]
+    reference_header = fm.columns.get("reference") or fm.columns.get("notice_reference", "")
     for row_number, row in table.rows:
         source = Source(table.file, row_number)
         # A damaged row's cells may not be where the header says: reject, never withhold.
@@ -170,7 +174,7 @@ def map_rows(table: Table, fm: FileMapping, mapping: Mapping, problems: Problems
                 NO_REFERENCE:
             _generate_reference(mapped, rows, problems)
         key = rows.key(mapped)
-        reference = mapped.values["reference"].strip().upper()
+        reference = (mapped.values.get("reference") or "").strip().upper()
         earlier = first_seen.get(key)
         if earlier is not None and earlier.values == mapped.values:
             exact = earlier.raw == mapped.raw
@@ -181,7 +185,7 @@ def map_rows(table: Table, fm: FileMapping, mapping: Mapping, problems: Problems
             ledger.mark(source, Outcome.MERGED, "exact duplicate row" if exact
                         else "identical in every mapped column")
             continue
-        if earlier is None and reference in by_reference and (
+        if earlier is None and reference in by_reference and not rows.appeals and (
                 not rows.notices or mapping.references.repeated != "suffix"):
             earlier = by_reference[reference]  # a distinct record, but one reference
         if earlier is not None:

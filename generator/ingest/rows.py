@@ -328,7 +328,8 @@ def notice_from(row: MappedRow) -> Notice:
 def appeal_from(row: MappedRow) -> Appeal:
     """An appeal decision from a row of an appeals file."""
     v = row.values
-    return Appeal(reference=(v.get("reference") or "").strip(), source=row.source,
+    own = (v.get("reference") or "").strip()
+    return Appeal(reference="" if own.upper() in NO_REFERENCE else own, source=row.source,
                   notice_reference=(v.get("notice_reference") or "").strip(),
                   appeal_lodged=v.get("appeal_lodged"), appeal_decided=v.get("appeal_decided"),
                   appeal_outcome=v.get("appeal_outcome"))
