@@ -60,6 +60,16 @@ def _beside_config(args: argparse.Namespace) -> None:
                           ("reports_dir", "reports")):
         if getattr(args, name, "absent") is None:
             setattr(args, name, folder / default)
+    if getattr(args, "mkdocs", None) is not None and not args.mkdocs.exists() \
+            and args.mkdocs == folder / "mkdocs.yml":
+        # A folder with only a configuration and a mapping: the tool's own pages and
+        # theme (the site is still written beside the configuration).
+        from generator.app.init_project import tool_root
+
+        if (tool_root() / "mkdocs.yml").exists():
+            args.mkdocs = tool_root() / "mkdocs.yml"
+            _say(f"No mkdocs.yml in {folder}/: using the tool's own pages and theme "
+                 "('enforcement-site init' makes a folder with pages of your own).")
 
 
 def cmd_init(args: argparse.Namespace) -> int:
