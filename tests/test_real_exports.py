@@ -537,3 +537,21 @@ def test_a_gazetteer_that_cannot_be_used_is_a_clear_configuration_error(
     result = run_cli("validate", "--config", root / "enforcement-site.yml")
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_a_folder_with_only_a_configuration_and_a_mapping_builds(tmp_path: Path):
+    """No mkdocs.yml, site_src/ or theme/ beside the configuration: the tool's own are
+    used, and the site and reports are still written beside the configuration."""
+    root = tmp_path / "council"
+    (root / "data").mkdir(parents=True)
+    shutil.copy(EXAMPLE / "enforcement-site.yml", root / "enforcement-site.yml")
+    shutil.copy(EXAMPLE / "data" / "mapping.yml", root / "data" / "mapping.yml")
+    write_archive(root / "data" / "export", rows=60)
+    result = run_cli("build", "--config", root / "enforcement-site.yml", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert "using the tool's own pages and theme" in result.stdout
+    assert (root / "site" / "register" / "index.html").exists()
+    assert (root / "reports" / "reconciliation.csv").exists()
+    # (the published site's folders, .site.builds and .site.lock, are beside it too)
+    assert {p.name for p in root.iterdir() if not p.name.startswith(".site")} == {
+        "data", "enforcement-site.yml", "reports", "site"}
