@@ -555,3 +555,39 @@ def test_a_folder_with_only_a_configuration_and_a_mapping_builds(tmp_path: Path)
     # (the published site's folders, .site.builds and .site.lock, are beside it too)
     assert {p.name for p in root.iterdir() if not p.name.startswith(".site")} == {
         "data", "enforcement-site.yml", "reports", "site"}
+
+
+def test_the_menu_leaves_out_generated_pages_this_build_did_not_make():
+    from generator.render.plugin import without_missing_pages
+    from generator.site.common import GeneratedSite
+
+    site = GeneratedSite()
+    site.add_page("register/index.md", "Register", "")
+    site.add_page("maps/register.md", "Map", "")
+    nav = [{"Home": "index.md"},
+           {"Enforcement register": [{"The register": "register/index.md"},
+                                     {"Register map": "maps/register.md"}]},
+           {"Our performance": [{"Statistics": "statistics/index.md"},
+                                {"Cases by ward map": "maps/cases.md"}]},
+           {"About": [{"Charter": "charter.md"}]}]
+    assert without_missing_pages(nav, site) == [
+        {"Home": "index.md"},
+        {"Enforcement register": [{"The register": "register/index.md"},
+                                  {"Register map": "maps/register.md"}]},
+        {"About": [{"Charter": "charter.md"}]}]
+
+
+@pytest.mark.parametrize(("published", "kept", "gone"), [
+    (True, "[our statistics](statistics/index.md)", "We report to councillors"),
+    (False, "We report to councillors", "statistics/index.md"),
+])
+def test_content_checks_see_only_what_the_page_shows_on_the_editors_lines(
+        published: bool, kept: str, gone: str):
+    from generator.render.page_templates import without_false_blocks
+
+    page = ("# Title\n\n{% if cases_published %}\nSee [our statistics](statistics/index.md).\n"
+            "{% else %}\nWe report to councillors.\n{% endif %}\n\nLast line.\n")
+    checked = without_false_blocks(page, {"cases_published": published})
+    assert kept in checked and gone not in checked
+    assert checked.splitlines()[-1] == "Last line."
+    assert checked.count("\n") == page.count("\n")
