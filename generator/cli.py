@@ -48,7 +48,43 @@ def _summary(build: object) -> None:
     _say(f"\n{errors} error(s) and {warnings} warning(s). A row with an error is left out; "
          "a warning keeps it.")
     if errors or warnings:
-        _say(build.problems.table(limit=20))
+        _say(build.problems.grouped(limit=20))
+
+
+def _beside_config(args: argparse.Namespace) -> None:
+    """Paths not given on the command line are beside the configuration file, so that a
+    council's own folder builds from anywhere (and the repository's root, where the
+    configuration is ./enforcement-site.yml, as before)."""
+    folder = args.config.parent
+    for name, default in (("mkdocs", "mkdocs.yml"), ("site_dir", "site"),
+                          ("reports_dir", "reports")):
+        if getattr(args, name, "absent") is None:
+            setattr(args, name, folder / default)
+    if getattr(args, "mkdocs", None) is not None and not args.mkdocs.exists() \
+            and args.mkdocs == folder / "mkdocs.yml":
+        # A folder with only a configuration and a mapping: the tool's own pages and
+        # theme (the site is still written beside the configuration).
+        from generator.app.init_project import tool_root
+
+        if (tool_root() / "mkdocs.yml").exists():
+            args.mkdocs = tool_root() / "mkdocs.yml"
+            _say(f"No mkdocs.yml in {folder}/: using the tool's own pages and theme "
+                 "('enforcement-site init' makes a folder with pages of your own).")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from generator.app.init_project import init_project
+    from generator.dev.sample import write_sample
+
+    written = init_project(args.folder, force=args.force)
+    export = args.folder / "data" / "export"
+    if not any(export.glob("*.csv")) and not any(export.glob("*.xlsx")):
+        write_sample(export, cases=400, notices=40)  # so that the folder builds at once
+    _say(f"Made a project folder in {args.folder}/ ({len(written)} files and folders, and "
+         "a sample export in data/export/). Next: put your export in data/export/, "
+         "change data/mapping.yml to match it, then run 'enforcement-site validate' and "
+         "'enforcement-site build' in that folder. See its README.md.")
+    return EXIT_OK
 
 
 def _content_summary(build: object, reports_dir: Path) -> None:
@@ -70,6 +106,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from generator.app.result import BuildFailed
     from generator.app.tracker_key import load_tracker_key
 
+    _beside_config(args)
     key = load_tracker_key(args.tracker_key_file, args.config.absolute().parent)
     try:
         result = build(args.config, args.mkdocs, args.site_dir, args.reports_dir,
@@ -98,6 +135,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from generator.app.prepare import validate_export
     from generator.app.result import BuildFailed
 
+    _beside_config(args)
     try:
         result = validate_export(args.config, args.reports_dir, args.today or dt.date.today())
     except BuildFailed as exc:  # only the reports could not be written
@@ -131,6 +169,15 @@ def cmd_tracker_codes(args: argparse.Namespace) -> int:
 def cmd_sample(args: argparse.Namespace) -> int:
     from generator.dev.sample import write_sample
 
+    if args.profile == "register-archive":
+        from generator.dev.archive import write_archive
+
+        if args.rows < 20:
+            raise UsageError("--rows must be at least 20")
+        archive = write_archive(args.out, seed=args.seed, rows=args.rows)
+        _say(f"Wrote a register archive to {args.out}/: {archive}")
+        return EXIT_OK
+
     if args.cases < 1 or args.notices < 0:
         raise UsageError("--cases must be at least 1 and --notices at least 0")
     if args.wards and not args.wards.is_file():
@@ -149,6 +196,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from generator.app.prepare import prepare_for_mkdocs
     from generator.render import plugin
 
+    _beside_config(args)
     load_config(args.config)  # fail early, with every problem listed
     today = args.today
     plugin.allow_preview(lambda path: prepare_for_mkdocs(path, today))
@@ -219,8 +267,9 @@ def _parser() -> argparse.ArgumentParser:
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--config", type=Path, default=Path("enforcement-site.yml"),
                        help="site configuration (default: enforcement-site.yml)")
-        p.add_argument("--reports-dir", type=Path, default=Path("reports"),
-                       help="where reports are written (default: reports)")
+        p.add_argument("--reports-dir", type=Path, default=None,
+                       help="where reports are written (default: reports, beside the "
+                       "configuration file)")
         p.add_argument("--today", type=_date, default=None,
                        help="treat this date as today (for checking dates in the future)")
 
@@ -229,9 +278,12 @@ def _parser() -> argparse.ArgumentParser:
                        "site into a staging folder; publish it over the old site only if "
                        "every check passes.")
     common(p)
-    p.add_argument("--mkdocs", type=Path, default=Path("mkdocs.yml"))
-    p.add_argument("--site-dir", type=Path, default=Path("site"),
-                   help="where the site is published (default: site)")
+    p.add_argument("--mkdocs", type=Path, default=None,
+                   help="MkDocs configuration (default: mkdocs.yml beside the "
+                   "configuration file)")
+    p.add_argument("--site-dir", type=Path, default=None,
+                   help="where the site is published (default: site, beside the "
+                   "configuration file)")
     p.add_argument("--strict", action="store_true",
                    help="fail if any row has an error, instead of leaving the row out")
     p.add_argument("--accept-drop", action="store_true",
@@ -264,6 +316,13 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sample", help="write a synthetic export of a fictional district",
                        description="Write a synthetic back-office export (same seed, same "
                        "bytes) for trying the generator out and for tests.")
+    p.add_argument("--profile", choices=("northbrook", "register-archive"),
+                   default="northbrook",
+                   help="northbrook: a nightly cases and notices export (the default); "
+                   "register-archive: one file of scanned register documents, 1951 to "
+                   "2019, with a gazetteer and a postcode file (docs/mapping.md)")
+    p.add_argument("--rows", type=int, default=1172,
+                   help="rows of the register archive (default: 1172)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--cases", type=int, default=3000)
     p.add_argument("--notices", type=int, default=150)
@@ -277,11 +336,21 @@ def _parser() -> argparse.ArgumentParser:
                    help="last date in the sample (default: 2026-09-30)")
     p.set_defaults(func=cmd_sample)
 
+    p = sub.add_parser("init", help="make a council's own project folder",
+                       description="Make a folder with the council's own configuration, "
+                       "mapping, Markdown pages, theme overrides and nightly workflow, "
+                       "which builds with the installed tool; every path in it is "
+                       "relative to its configuration file.")
+    p.add_argument("folder", type=Path, help="the folder to make")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite the tool's files in a folder made before")
+    p.set_defaults(func=cmd_init)
+
     p = sub.add_parser("serve", help="preview the site while editing pages",
                        description="Build the data once, then preview the site; edited "
                        "Markdown pages show on save.")
     common(p)
-    p.add_argument("--mkdocs", type=Path, default=Path("mkdocs.yml"))
+    p.add_argument("--mkdocs", type=Path, default=None)
     p.add_argument("--dev-addr", default="127.0.0.1:8000")
     p.set_defaults(func=cmd_serve)
 

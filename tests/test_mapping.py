@@ -66,8 +66,9 @@ def top(data: dict[str, Any]) -> dict[str, Any]:
     (add(lambda d: d["exclude"], "colum", "Authority"),
      "unknown option 'exclude.colum' (did you mean 'column'?)"),
     (rename(lambda d: d["files"], "notices", "notice"),
-     ["unknown file 'files.notice' (did you mean 'notices'?): only 'cases' and 'notices' "
-      "are known", "'files.notices' is missing"]),
+     # (a cases-only export is allowed: the misspelt file is the one problem)
+     "unknown file 'files.notice' (did you mean 'notices'?): only 'cases', 'notices' "
+     "and 'appeals' are known"),
     (rename(cases, "delimiter", "delimeter"),
      "unknown option 'files.cases.delimeter' (did you mean 'delimiter'?)"),
     (add(cases, "shet", "Cases"), "unknown option 'files.cases.shet' (did you mean 'sheet'?)"),
@@ -80,7 +81,8 @@ def top(data: dict[str, Any]) -> dict[str, Any]:
     (add(lambda d: cases(d)["codes"], "prority", {"P1": "high"}),
      "'files.cases.codes.prority': that field takes no codes (did you mean 'priority'?)"),
     # sections of the wrong shape
-    (lambda d: d.update(exclude="NPA"), "'exclude' must be a section of options, not 'NPA'"),
+    (lambda d: d.update(exclude="NPA"), "'exclude' must be a list of rules, each with "
+     "'columns' and 'pattern' (or a section with 'column' and 'values'), not 'NPA'"),
     (lambda d: d["exclude"].update(values="NPA"), "'exclude.values' must be a list, e.g. [NPA]"),
     (lambda d: cases(d).update(columns=["Case Ref"]),
      ["'files.cases.columns' must be a section of options, not ['Case Ref']",

@@ -19,7 +19,7 @@ from generator.ingest.geo import load_wards
 from generator.ingest.locate import locate
 from generator.ingest.validate import validate
 from generator.privacy import leakscan
-from generator.privacy.anonymise import PublicData, anonymise, load_extra_names
+from generator.privacy.anonymise import PublicData, anonymise, listed, load_extra_names
 from generator.privacy.tracker_codes import TrackerKey
 from generator.render.plugin import Prepared
 from generator.site.assemble import generate_other_pages, generate_register
@@ -119,8 +119,9 @@ def _prepare_stages(build: Build, today: dt.date, scan: bool) -> None:
                 build.problems.add(fatal.problem)
             raise
     with build.stage("locate"):
+        show_others = config.register.show_non_register
         dataset = locate(dataset, build.mapping, build.wards, build.problems,
-                         config.base_dir)
+                         config.base_dir, published=lambda n: listed(n, show_others))
     with build.stage("validate"):
         validate(dataset, build.mapping, build.wards, build.problems, today)
     build.dataset = dataset

@@ -118,9 +118,22 @@ def write_all(build: Build, folder: Path) -> None:
     data = audit(build)
     (folder / "audit.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     (folder / "audit.md").write_text(audit_markdown(data), encoding="utf-8")
-    (folder / "late-entries.csv").write_text(_csv(
-        ["reference", "served or issued", "entered on register", "days"],
-        _late_entries(build)), encoding="utf-8")
+    late = folder / "late-entries.csv"
+    if build.mapping.mapped("notices", "entered_on_register"):
+        late.write_text(_csv(["reference", "served or issued", "entered on register", "days"],
+                             _late_entries(build)), encoding="utf-8")
+    else:  # without entry dates, every entry would be listed: no report, not a false one
+        late.unlink(missing_ok=True)
+    (folder / "withheld.csv").write_text(_csv(
+        ["file", "row", "reference", "why"],
+        [[s.file, str(s.row), label, reason] for s, label, reason in build.ledger.withheld()]),
+        encoding="utf-8")
+    matches = build.dataset.address_matches if build.dataset is not None else []
+    (folder / "address-matches.csv").write_text(_csv(
+        ["file", "row", "reference", "address", "gazetteer address", "uprn", "score", "used"],
+        [[m.file, str(m.row), m.reference, m.address, m.matched, m.uprn, f"{m.score:g}",
+          "yes" if m.used else f"no: {m.note or 'below the threshold'}"] for m in matches]),
+        encoding="utf-8")
     (folder / "build.json").write_text(json.dumps(
         {"stage seconds": build.timings}, indent=2) + "\n", encoding="utf-8")
 

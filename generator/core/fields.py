@@ -43,8 +43,11 @@ class Action(StrEnum):
 
 
 P, D, G, R = Action.PUBLISH, Action.DROP, Action.GENERALISE, Action.REDACT_TEXT
-CASES, NOTICES = "cases", "notices"
+CASES, NOTICES, APPEALS = "cases", "notices", "appeals"
 FILES = (CASES, NOTICES)
+# An appeals file of its own (optional): appeal decisions that attach to their notices.
+MAPPED_FILES = (CASES, NOTICES, APPEALS)
+APPEAL_FILES = (NOTICES, APPEALS)
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,9 @@ def _location(name: str, kind: FieldKind, register: Action, case: Action,
 
 
 def _notice(name: str, kind: FieldKind, register: Action, open_data: str = "",
-            description: str = "", **more: object) -> Field:
-    return Field(name, kind, (NOTICES,), register=register, open_data=open_data,
+            description: str = "", files: tuple[str, ...] = (NOTICES,),
+            **more: object) -> Field:
+    return Field(name, kind, files, register=register, open_data=open_data,
                  description=description, **more)  # type: ignore[arg-type]
 
 
@@ -100,8 +104,11 @@ TEXT, DATE, NUMBER, CODE, SENSITIVE, URL = (FieldKind.TEXT, FieldKind.DATE,
                                             FieldKind.SENSITIVE, FieldKind.URL)
 
 FIELDS: tuple[Field, ...] = (
-    Field("reference", TEXT, FILES, register=P, case=D, required=True,
+    Field("reference", TEXT, MAPPED_FILES, register=P, case=D, required=True,
           open_data="reference", description="The notice's reference"),
+    # An appeal decision names the notice it is about (in an appeals file).
+    Field("notice_reference", TEXT, (APPEALS,), required=True,
+          description="The reference of the notice appealed against"),
     # Cases
     _case("received", DATE, G, required=True),
     _case("logged", DATE, G),
@@ -131,11 +138,12 @@ FIELDS: tuple[Field, ...] = (
             "Date by which the requirements must be met", future=True),
     _notice("complied", DATE, P, "complied-date",
             "Date the council was satisfied the steps were taken"),
-    _notice("appeal_lodged", DATE, P, "appeal-lodged-date", "Date an appeal was lodged"),
+    _notice("appeal_lodged", DATE, P, "appeal-lodged-date", "Date an appeal was lodged",
+            files=APPEAL_FILES),
     _notice("appeal_decided", DATE, P, "appeal-decision-date",
-            "Date the appeal was decided or withdrawn"),
+            "Date the appeal was decided or withdrawn", files=APPEAL_FILES),
     _notice("appeal_outcome", CODE, P, "appeal-outcome", "Outcome of the appeal",
-            codes=AppealOutcome),
+            codes=AppealOutcome, files=APPEAL_FILES),
     _notice("withdrawn", DATE, D),  # removed from the register, with everything about it
     _notice("quashed", DATE, D),
     _notice("entered_on_register", DATE, P, "entry-date",

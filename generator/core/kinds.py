@@ -120,8 +120,17 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("unsafe-url", W, MAPPING,
          "A document link is not an https: or http: address; the link is left out.",
          "Correct the link in the back office."),
-    Kind("duplicate-row", W, MAPPING, "A row repeats another row exactly; it is counted once.",
+    Kind("duplicate-row", W, MAPPING,
+         "A row repeats another row in every mapped column; it is counted once.",
          "Nothing needs doing; remove the repeat from the export if you can."),
+    Kind("repeated-reference", W, MAPPING,
+         "Distinct notices share a reference (`references.repeated: suffix`); the second "
+         "and later are published with a suffix such as ' (2)'.",
+         "Give each notice its own reference in the back office if you can."),
+    Kind("generated-reference", W, MAPPING,
+         "A notice has no reference, or one such as 'N/A' (`references.missing: "
+         "generate`); it is published with a reference made from its details, marked as "
+         "such on its page.", "Give the notice its reference in the back office."),
     Kind("duplicate-reference", E, MAPPING,
          "Two rows share a reference but differ; the first is used and this one left out.",
          "Give each record its own reference, or remove the stale row."),
@@ -134,6 +143,21 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("closed-without-date", W, CHECKS,
          "A case is closed but has no closing date; it is left out of time-to-close "
          "figures.", "Fill in the closing date in the back office."),
+    Kind("orphan-appeal", W, CHECKS,
+         "An appeal decision names no notice in the export; it is not published.",
+         "Correct the notice reference, or map `appeals.notice_column`."),
+    Kind("export-stale", W, CHECKS,
+         "With `export_date: latest`, the latest date in the export is older than "
+         "`stale_after_days`; the site says the register may be out of date.",
+         "Check the export is the latest, or give `export_date` in the mapping."),
+    Kind("weak-address-match", W, CHECKS,
+         "An address matched the gazetteer below `locate.address_match_threshold`; the "
+         "match was not used (reports/address-matches.csv lists it).",
+         "Check the address, or add the UPRN in the back office."),
+    Kind("not-located", W, CHECKS,
+         "A register entry could not be placed on the map (no coordinates, UPRN, address "
+         "match or postcode found); the map page lists it.",
+         "Add the UPRN or the coordinates in the back office."),
     Kind("unknown-case", W, CHECKS, "A notice names a case that is not in the cases file.",
          "Correct the notice's case reference, or export the case too."),
     Kind("unknown-ward", W, CHECKS,

@@ -32,15 +32,26 @@ class Ledger:
     read: Counter[str] = field(default_factory=Counter)  # file -> data rows read
     outcomes: dict[Source, tuple[Outcome, str]] = field(default_factory=dict)
     counts: Counter[tuple[str, Outcome]] = field(default_factory=Counter)  # kept in step
+    # The reference of each row withheld, for reports/withheld.csv (internal).
+    labels: dict[Source, str] = field(default_factory=dict)
 
     def count_read(self, file: str, rows: int) -> None:
         self.read[file] += rows
 
-    def mark(self, source: Source, outcome: Outcome, reason: str = "") -> None:
+    def mark(self, source: Source, outcome: Outcome, reason: str = "",
+             label: str = "") -> None:
         if source in self.outcomes:
             raise LedgerError(f"{source} already has outcome {self.outcomes[source][0]}")
         self.outcomes[source] = (outcome, reason)
         self.counts[source.file, outcome] += 1
+        if label:
+            self.labels[source] = label
+
+    def withheld(self) -> list[tuple[Source, str, str]]:
+        """Every row withheld: (where, its reference, why), in file and row order."""
+        return sorted((source, self.labels.get(source, ""), reason)
+                      for source, (outcome, reason) in self.outcomes.items()
+                      if outcome is Outcome.WITHHELD)
 
     def mark_all(self, sources: list[Source], outcome: Outcome, reason: str = "") -> None:
         """`mark` for many rows at once (every counted case of a large export)."""

@@ -135,6 +135,7 @@ class NoticeStatus(StrEnum):
     """The statuses a register entry shows (Notice.status). Each is a term of the
     glossary (site_src/glossary.md), which entry pages link the status to."""
 
+    ISSUED = "Issued"  # an archive that records the issue date and no service date
     SERVED = "Served"
     NOT_YET_IN_EFFECT = "Served, not yet in effect"
     IN_FORCE = "In force"
@@ -256,10 +257,26 @@ class Location:
     latitude: float | None = None
     longitude: float | None = None
     ward: str = ""
+    # How the point was found (ingest/locate.py): one of LOCATED_BY, or "" (no point).
+    # Not a column of the export: the locating stage sets it.
+    located_by: str = ""
 
     @property
     def has_point(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+
+# How a point was found, in the order they are tried, and what each means to a reader.
+LOCATED_BY: dict[str, str] = {
+    "coordinates": "from the coordinates in our records",
+    "uprn": "from the property's UPRN in the address gazetteer",
+    "address": "by matching the address against the address gazetteer",
+    "postcode": "approximately: the centre of the postcode area",
+}
+# Fields of the model that no export column fills: stages set them.
+DERIVED_FIELDS = frozenset({"located_by", "reference_note", "appeal_reference"})
+# Why a published reference is not exactly the export's (Notice.reference_note).
+SUFFIXED, GENERATED = "suffixed", "generated"
 
 
 @dataclass(frozen=True)
@@ -330,6 +347,9 @@ class Notice:
     document_url: str = ""
     location: Location = field(default_factory=Location)
     people: People = field(default_factory=People)
+    # SUFFIXED (a repeated reference told apart), GENERATED (none in the export), or "".
+    reference_note: str = ""
+    appeal_reference: str = ""  # the Planning Inspectorate's, from an appeal decision
 
     @property
     def on_register(self) -> bool:
@@ -358,7 +378,22 @@ class Notice:
             return NoticeStatus.IN_FORCE + suffix
         if self.effective:
             return NoticeStatus.NOT_YET_IN_EFFECT + suffix
+        if not self.served and self.issued:
+            return NoticeStatus.ISSUED + suffix  # an archive may record only the issue
         return NoticeStatus.SERVED + suffix
+
+
+@dataclass(frozen=True)
+class Appeal:
+    """An appeal decision, from an appeals file or an appeal row of the notices file: it
+    fills in the appeal fields of the notice it names, and is never a register entry."""
+
+    reference: str  # the appeal's own reference (APP/...), or ""
+    source: Source
+    notice_reference: str
+    appeal_lodged: dt.date | None = None
+    appeal_decided: dt.date | None = None
+    appeal_outcome: AppealOutcome | None = None
 
 
 @dataclass(frozen=True)

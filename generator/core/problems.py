@@ -49,6 +49,10 @@ class FatalInputError(Exception):
         self.problem = problem
 
 
+# Kinds whose rows are grouped by value too: each unknown code is its own line.
+_GROUPED_BY_VALUE = frozenset({"unknown-code"})
+
+
 @dataclass
 class Problems:
     items: list[Problem] = field(default_factory=list)
@@ -97,6 +101,34 @@ class Problems:
 
     def write_csv(self, path: Path) -> None:
         path.write_text(self.to_csv(), encoding="utf-8")
+
+    def grouped(self, limit: int = 20, rows_shown: int = 5) -> str:
+        """A summary for the terminal: one line per kind of problem in each file and
+        column (and per code, for unknown codes), errors first and the most frequent
+        first, with its count, the first message and the first rows. A council with
+        hundreds of problems sees what matters most first."""
+        groups: dict[tuple[str, str, str, str, str], list[Problem]] = {}
+        for p in self.sorted():
+            value = p.value if p.kind in _GROUPED_BY_VALUE else ""
+            groups.setdefault((p.severity.value, p.kind, p.file, p.column, value),
+                              []).append(p)
+        ordered = sorted(groups.items(), key=lambda kv: (
+            kv[0][0] != Severity.ERROR.value, -len(kv[1]), kv[0][1:]))
+        lines = []
+        for (severity, kind_code, file, column, _), items in ordered[:limit]:
+            rows = [str(p.row) for p in items if p.row is not None]
+            noun = "line" if file.startswith("site_src/") else "row"  # an editor's page
+            where = file + (f", column '{column}'" if column else "")
+            count = f"{len(items):,} {noun}{'s' if len(items) != 1 else ''}" if rows \
+                else f"{len(items):,} time{'s' if len(items) != 1 else ''}"
+            shown = ", ".join(rows[:rows_shown]) + (", ..." if len(rows) > rows_shown
+                                                    else "")
+            lines.append(f"{severity.upper():7} {count} [{kind_code}] {where}: "
+                         f"{items[0].message}" + (f" ({noun}s {shown})" if rows else ""))
+        if len(ordered) > limit:
+            lines.append(f"... and {len(ordered) - limit} more kinds (see "
+                         "reports/issues.csv)")
+        return "\n".join(lines)
 
     def table(self, limit: int = 50) -> str:
         """A plain-text table for the terminal, errors first."""

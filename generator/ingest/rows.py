@@ -25,6 +25,7 @@ from generator.config.mapping import (
 )
 from generator.core.fields import FieldKind, part_of
 from generator.core.model import (
+    Appeal,
     BreachCategory,
     Case,
     Location,
@@ -45,6 +46,7 @@ MAX_REFERENCE_LENGTH = 100
 _SHOWN = 60  # characters of a bad reference quoted in its problem
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 PEOPLE_FIELDS = part_of("people")  # in People's field order (tested)
+REFERENCE_NOTE = "reference_note"  # set on a row whose reference is suffixed or generated
 
 
 def date_parser(formats: list[str]) -> Callable[[str], dt.date | None]:
@@ -80,7 +82,11 @@ class MappedRow:
 class RowMapper:
     """Converts rows of one table using one file's mapping."""
 
-    def __init__(self, mapping: Mapping, fm: FileMapping, table: Table, problems: Problems):
+    def __init__(self, mapping: Mapping, fm: FileMapping, table: Table, problems: Problems,
+                 skip: frozenset[str] = frozenset(), allow_missing_reference: bool = False):
+        """`skip`: mapped fields this mapper leaves out (an appeal row's notice type);
+        `allow_missing_reference`: a blank or N/A reference is not an error (a generated
+        one is given, or an appeal names its notice otherwise)."""
         self.mapping = mapping
         self.fm = fm
         # What it needs of the table, not the table: the converters refer back to the
@@ -90,13 +96,15 @@ class RowMapper:
         self.problems = problems
         self.kinds = FILE_FIELDS[fm.key]
         self.parse_date = date_parser(mapping.date_formats)
+        self.allow_missing_reference = allow_missing_reference
         untyped = (FieldKind.TEXT, FieldKind.SENSITIVE)
-        self._text_columns = [(c, h) for c, h in fm.columns.items()
-                              if self.kinds[c] in untyped]
-        self._typed_columns = [(c, h, self._converter(c, h)) for c, h in fm.columns.items()
+        columns = [(c, h) for c, h in fm.columns.items() if c not in skip]
+        self._text_columns = [(c, h) for c, h in columns if self.kinds[c] in untyped]
+        self._typed_columns = [(c, h, self._converter(c, h)) for c, h in columns
                                if self.kinds[c] not in untyped]
         # Required columns other than the reference (which has a check of its own).
-        self._required = [fm.columns[r] for r in REQUIRED_FIELDS[fm.key] if r != "reference"]
+        self._required = [fm.columns[r] for r in REQUIRED_FIELDS[fm.key]
+                          if r != "reference" and r not in skip]
         self._lenient: list[Problem] = []  # the row's warnings for unknown lenient codes
 
     def check_headers(self) -> bool:
@@ -104,11 +112,14 @@ class RowMapper:
         ok = True
         headers = self.headers
         # Each missing column once, with every key that names it (the case tracker's
-        # `stage` often reads the status column again).
+        # `stage` often reads the status column again). The single-column form of
+        # `exclude` names a column every file must have: without it, another
+        # authority's rows get through. (Rules with `columns` apply where a file has
+        # them: ingest/export.py checks some file does.)
         wanted: dict[str, list[str]] = {}
         for c, h in self.fm.columns.items():
             wanted.setdefault(h, []).append(f"files.{self.fm.key}.columns.{c}")
-        if self.mapping.exclude_column:  # without it, another authority's rows get through
+        if self.mapping.exclude_column:
             wanted.setdefault(self.mapping.exclude_column, []).append("exclude.column")
         for header, keys in wanted.items():
             if header in headers:
@@ -138,7 +149,7 @@ class RowMapper:
                 row.get(header) for header in self._required):  # (cells are stripped)
             self._check_required(values, row, row_number)
         reference = values.get("reference") or ""
-        if (len(reference) > MAX_REFERENCE_LENGTH or not reference.isprintable()
+        if reference and (len(reference) > MAX_REFERENCE_LENGTH or not reference.isprintable()
                 or not _LETTER_OR_DIGIT.search(reference)):
             self._check_reference(reference, row_number)
         lenient, self._lenient = self._lenient, []
@@ -253,8 +264,9 @@ class RowMapper:
     def _check_required(self, values: dict[str, Any], row: dict[str, str],
                         row_number: int) -> None:
         reference = (values.get("reference") or "").strip()
-        header = self.fm.columns["reference"]
-        if reference.upper() in NO_REFERENCE:
+        header = self.fm.columns.get("reference", "")
+        if reference.upper() in NO_REFERENCE and "reference" in self.fm.columns \
+                and not self.allow_missing_reference:
             shown = "blank" if not reference else repr(reference)
             self.problems.error(self.file, row_number, header, reference,
                                 "missing-reference",
@@ -334,5 +346,15 @@ def notice_from(row: MappedRow) -> Notice:
     return Notice(
         reference=v["reference"].strip(), source=row.source, notice_type=v["notice_type"],
         appeal_outcome=v.get("appeal_outcome"), location=location_from(v),
-        people=people_from(v), **text, **dates,
+        people=people_from(v), reference_note=v.get(REFERENCE_NOTE, ""), **text, **dates,
     )
+
+
+def appeal_from(row: MappedRow) -> Appeal:
+    """An appeal decision from a row of an appeals file."""
+    v = row.values
+    own = (v.get("reference") or "").strip()
+    return Appeal(reference="" if own.upper() in NO_REFERENCE else own, source=row.source,
+                  notice_reference=(v.get("notice_reference") or "").strip(),
+                  appeal_lodged=v.get("appeal_lodged"), appeal_decided=v.get("appeal_decided"),
+                  appeal_outcome=v.get("appeal_outcome"))

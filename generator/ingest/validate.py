@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from generator.config.mapping import Mapping
+from generator.config.mapping import FileMapping, Mapping
 from generator.core.fields import CASES, NOTICES, FieldKind, fields_of
 from generator.core.model import CaseStatus, Notice
 from generator.core.problems import Problems
@@ -55,8 +55,16 @@ CASE_DATES, NOTICE_DATES = ([f.name for f in fields_of(file).values()
 
 def validate(dataset: Dataset, mapping: Mapping, wards: WardMap, problems: Problems,
              today: dt.date) -> None:
-    case_columns = mapping.files["cases"].columns
-    notice_columns = mapping.files["notices"].columns
+    empty = FileMapping("", "")
+    case_columns = mapping.files.get(CASES, empty).columns
+    notice_columns = mapping.files.get(NOTICES, empty).columns
+    if dataset.stale:
+        age = (today - dataset.export_date).days
+        problems.warning(mapping.file, None, "export_date",
+                         dataset.export_date.isoformat(), "export-stale",
+                         f"the latest date in the export is {age:,} days old (more than "
+                         f"'stale_after_days', {mapping.stale_after_days}); the site says "
+                         "the register may not be up to date")
     for case in dataset.cases:
         file, row = case.source.file, case.source.row
         _order(case, CASE_ORDER, file, row, case_columns, problems)
@@ -70,7 +78,8 @@ def validate(dataset: Dataset, mapping: Mapping, wards: WardMap, problems: Probl
         file, row = notice.source.file, notice.source.row
         _order(notice, NOTICE_ORDER, file, row, notice_columns, problems)
         _future(notice, NOTICE_DATES, today, file, row, notice_columns, problems)
-        if notice.case_reference and notice.case_reference.upper() not in case_refs:
+        if dataset.has_cases and notice.case_reference and \
+                notice.case_reference.upper() not in case_refs:
             problems.warning(file, row, notice_columns.get("case_reference", ""),
                              notice.case_reference, "unknown-case",
                              f"case '{notice.case_reference}' is not in the cases file")

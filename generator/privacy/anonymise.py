@@ -75,6 +75,9 @@ class PublicNotice:
     latitude: float | None = None
     longitude: float | None = None
     ward: str = ""
+    located_by: str = ""  # how the point was found (model.LOCATED_BY)
+    reference_note: str = ""  # model.SUFFIXED or GENERATED: said on the entry's page
+    appeal_reference: str = ""  # the Planning Inspectorate's reference of an appeal
 
     @property
     def event_date(self) -> dt.date | None:
@@ -126,6 +129,12 @@ class PublicData:
     notices: list[NoticeFact]
     sensitive: Sensitive
     audit: Audit
+    # Which files the export has (a notices-only archive has no case statistics), whether
+    # its date is stale, and which notice fields it holds (ingest/export.py).
+    has_cases: bool = True
+    has_notices: bool = True
+    stale: bool = False
+    notice_fields: frozenset[str] = frozenset()
 
 
 _NOTICE_TEXT = ("compliance_period", "breach_summary", "requirements", "stop_activity")
@@ -163,6 +172,9 @@ def _public_notice(notice: Notice, policy: dict[str, Action], redactor: Redactor
     return PublicNotice(reference=notice.reference, notice_type=notice.notice_type,
                         on_register=notice.on_register, status=notice.status(today),
                         source=notice.source,
+                        located_by=notice.location.located_by if values.get("latitude")
+                        is not None else "", reference_note=notice.reference_note,
+                        appeal_reference=notice.appeal_reference,
                         **values)  # type: ignore[arg-type]
 
 
@@ -196,7 +208,7 @@ def load_extra_names(path: Path | None) -> list[str]:
             if line.strip() and not line.startswith("#")]
 
 
-def _listed(notice: Notice, show_non_register: bool) -> bool:
+def listed(notice: Notice, show_non_register: bool) -> bool:
     """Whether a notice is published as its own entry."""
     if notice.removed:
         return False
@@ -208,22 +220,23 @@ def anonymise(dataset: Dataset, policy: dict[str, dict[str, Action]], ledger: Le
               show_non_register: bool, grid_metres: int, extra_names: list[str]) -> PublicData:
     audit = Audit()
     today = dataset.export_date
-    listed = [n for n in dataset.notices if _listed(n, show_non_register)]
+    singly = [n for n in dataset.notices if listed(n, show_non_register)]
     # What must not be published is known before any text is redacted, so that free
     # text cannot carry a private address or reference onto the site.
-    sensitive = _private_values(dataset, listed)
+    sensitive = _private_values(dataset, singly)
     redactor = Redactor(sorted(dataset.sensitive.names | set(extra_names)),
                         addresses=sorted(sensitive.addresses),
                         references=sorted(sensitive.references))
     removed = {n.reference.upper() for n in dataset.notices if n.removed}
-    listed_sources = {n.source for n in listed}
+    listed_sources = {n.source for n in singly}
     register: list[PublicNotice] = []
     others: list[PublicNotice] = []
     facts: list[NoticeFact] = []
     for notice in sorted(dataset.notices, key=lambda n: n.source):
         audit.records_in["notice"] += 1
         if notice.removed:
-            ledger.mark(notice.source, Outcome.WITHHELD, "notice quashed or withdrawn")
+            ledger.mark(notice.source, Outcome.WITHHELD, "notice quashed or withdrawn",
+                        label=notice.reference)
             continue
         facts.append(NoticeFact(notice.notice_type, notice.served or notice.issued,
                                 notice.location.ward, notice.appeal_lodged,
@@ -252,7 +265,9 @@ def anonymise(dataset: Dataset, policy: dict[str, dict[str, Action]], ledger: Le
     audit.records_out["case counted"] = len(cases)
     register.sort(key=lambda n: (n.event_date or dt.date.min, n.reference), reverse=True)
     others.sort(key=lambda n: (n.event_date or dt.date.min, n.reference), reverse=True)
-    return PublicData(today, register, others, cases, facts, sensitive, audit)
+    return PublicData(today, register, others, cases, facts, sensitive, audit,
+                      has_cases=dataset.has_cases, has_notices=dataset.has_notices,
+                      stale=dataset.stale, notice_fields=dataset.notice_fields)
 
 
 _ALNUM_RUN = re.compile(r"[^\W_]+")  # what str.isalnum calls letters and digits

@@ -53,6 +53,38 @@ def render_page_template(markdown: str, page_path: str, context: dict[str, Any],
                               str(exc)) from None
 
 
+_SIMPLE_IF = re.compile(
+    r"\{%-?\s*if\s+(not\s+)?([A-Za-z_]\w*)\s*-?%\}(.*?)\{%-?\s*endif\s*-?%\}", re.DOTALL)
+
+
+_ELSE = re.compile(r"\{%-?\s*else\s*-?%\}")
+
+
+def without_false_blocks(markdown: str, context: dict[str, Any]) -> str:
+    """The page with what `{% if name %}...{% endif %}` leaves out blanked, line for line,
+    so that the content checks do not report a link the page does not show (a
+    notices-only site has no statistics to link to) and still name the editor's lines.
+    Only a test of one context value is understood; anything else is checked as it is."""
+    def lines_of(text: str) -> str:
+        return "\n" * text.count("\n")
+
+    def blank(match: re.Match[str]) -> str:
+        negated, name, body = match.groups()
+        parts = _ELSE.split(body)
+        if name not in context or len(parts) > 2 or "{%" in "".join(parts):
+            return match.group(0)
+        shown = 0 if bool(context[name]) != bool(negated) else 1
+        whole, start, end = match.group(0), match.start(3) - match.start(0), \
+            match.end(3) - match.start(0)
+        kept = [part if k == shown else lines_of(part) for k, part in enumerate(parts)]
+        middle = lines_of(body[len(parts[0]):len(body) - len(parts[1])]) \
+            if len(parts) == 2 else ""
+        return (lines_of(whole[:start]) + kept[0] + middle + "".join(kept[1:])
+                + lines_of(whole[end:]))
+
+    return _SIMPLE_IF.sub(blank, markdown)
+
+
 def _line_of_error(markdown: str, message: str) -> int | None:
     """Best guess of the line an error is on, from a quoted name in its message."""
     quoted = re.findall(r"'([^']+)'", message)

@@ -46,7 +46,11 @@ from generator.render.fast_pages import (
 )
 from generator.render.glossary import GLOSSARY, Linker, glossary_terms, with_term_ids
 from generator.render.menu import MenuEntry, build_menu, menu_entry
-from generator.render.page_templates import TemplateProblem, render_page_template
+from generator.render.page_templates import (
+    TemplateProblem,
+    render_page_template,
+    without_false_blocks,
+)
 from generator.render.preview import error_page, failure_page, with_warnings_panel
 from generator.render.tables import caption_tables
 from generator.site.common import GeneratedSite
@@ -109,6 +113,35 @@ NOT_ON_ITS_OWN = (
     "is published")
 
 
+# The folders whose pages the build generates: a menu item there whose page this build
+# did not generate (a notices-only export has no statistics) is left out of the menu.
+GENERATED_FOLDERS = ("register/", "maps/", "statistics/", "search/")
+
+
+def without_missing_pages(nav: Any, site: GeneratedSite) -> Any:
+    """mkdocs.yml's menu without items for generated pages this build did not make, and
+    without sections left empty."""
+    if nav is None:
+        return None
+
+    def keep(item: Any) -> Any:
+        if isinstance(item, str):
+            missing = item.startswith(GENERATED_FOLDERS) and item not in site.pages
+            return None if missing else item
+        if isinstance(item, dict):
+            out = {}
+            for title, value in item.items():
+                kept = keep(value)
+                if kept not in (None, []):
+                    out[title] = kept
+            return out or None
+        if isinstance(item, list):
+            return [k for k in (keep(i) for i in item) if k is not None]
+        return item
+
+    return keep(nav)
+
+
 class PluginOptions(MkDocsConfigBase):
     config_file = config_options.Type(str, default="enforcement-site.yml")
 
@@ -162,6 +195,7 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         config.extra["service_name"] = ours.site.title
         config.extra["council_website"] = ours.council.website
         config.extra["council_email"] = ours.council.email
+        config.nav = without_missing_pages(config.nav, self.prepared.site)
         if "assets/brand.css" not in config.extra_css:  # on_config runs again on reload
             config.extra_css.insert(0, "assets/brand.css")
         if ours.council.logo:
@@ -188,7 +222,9 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
                                         content=SKELETON_MARKDOWN))
         for path, content in site.files.items():
             files.append(File.generated(config, path, content=content))
-        self._generated = set(site.pages)
+        # The fast pages' skeletons are the build's too: never checked as an editor's.
+        self._generated = set(site.pages) | {
+            posixpath.join(posixpath.dirname(p), SKELETON + ".md") for p in site.fast_pages}
         self._known = {f.src_uri for f in files}
         self.kept.folders = fast_only_folders(site.fast_pages, self._known)
         config.nav = self._menu(files)
@@ -246,7 +282,7 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
         # errors name the line the editor sees.
         offset = max(page.file.content_string.count("\n") - markdown.count("\n"), 0)
         self._sources[page.file.src_uri] = (markdown, offset + 1)
-        self._check(page, markdown, offset)
+        self._check(page, without_false_blocks(markdown, self.prepared.context), offset)
         try:
             return render_page_template(markdown, page.file.src_uri,
                                         self.prepared.context, offset)

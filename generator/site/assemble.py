@@ -42,9 +42,11 @@ def generate_other_pages(site: GeneratedSite, public: PublicData, stats: Statist
     """The statistics, the case map, the search page and the council's own assets (in
     the order the sitemap lists them)."""
     ward_names = {w.code: w.name for w in wards.wards}
-    case_map(site, stats, config, wards, ward_names)
+    if public.has_cases:  # a notices-only export has no case statistics to show
+        case_map(site, stats, config, wards, ward_names)
     locator_settings(site, config)
-    statistics_pages(site, stats, config, longdate(public.export_date))
+    if public.has_cases:
+        statistics_pages(site, stats, config, longdate(public.export_date))
     site.add_file("assets/brand.css", brand_css(config))
     example = public.register[0].reference if public.register else "ENF/2024/0001"
     site.add_page("search/index.md", "Search", render("search.html", example=example),

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from generator.config.schema import Config
 from generator.privacy.anonymise import PublicData
 from generator.site.common import longdate, render
-from generator.site.register import Entry
+from generator.site.register import Entry, date_label
 from generator.site.tracker import tracker_form
 from generator.stats.tables import FIGURES, Statistics
 
@@ -45,7 +45,8 @@ def _latest_notices(public: PublicData, published: list[Entry]) -> Markup:
     rows = [(longdate(n.event_date), f"{n.notice_type.label} {n.reference}",
              f"register/entries/{slugs[n.reference]}/", n.address or "Address not recorded")
             for n in public.register[:LATEST]]
-    return Markup(render("latest_notices.html", rows=rows).strip())
+    return Markup(render("latest_notices.html", rows=rows,
+                         date_label=date_label(public.notice_fields)).strip())
 
 
 def page_context(public: PublicData, stats: Statistics, config: Config,
@@ -62,6 +63,10 @@ def page_context(public: PublicData, stats: Statistics, config: Config,
 
     date_text = longdate(public.export_date)
     context = {
+        # Whether the export has cases (statistics, the case map, the quarterly report)
+        # and notices (the register): pages say nothing about what is not there.
+        "cases_published": public.has_cases, "register_published": public.has_notices,
+        "export_stale": public.stale,
         "council": config.council, "charter": config.charter, "tiles": config.tiles,
         "privacy": config.privacy, "register": config.register, "site": config.site,
         "usage": config.usage,

@@ -34,7 +34,7 @@ from generator.core.untrusted import attribution_html
 from generator.ingest.geo import WardMap, load_shapes
 from generator.site.common import GeneratedSite, relative_root, render
 from generator.site.register import Entry
-from generator.stats.tables import Statistics
+from generator.stats.tables import NOT_KNOWN, Statistics
 
 VENDOR = "assets/vendor/"
 LEAFLET_JS = VENDOR + "leaflet/leaflet.js"
@@ -200,6 +200,8 @@ def register_map(site: GeneratedSite, entries: list[Entry], config: Config,
     present = sorted({e.notice.notice_type for e in located}, key=TYPES.index)
     body = render("register_map.html", map_id=map_id, entries=entries,
                   listed=len(entries) <= INLINE_LIST_LIMIT, tiles_name=config.tiles.name,
+                  unlocated=len(entries) - len(located),
+                  approximate=sum(e.notice.located_by == "postcode" for e in located),
                   legend=[(t.label, TYPE_COLOURS[TYPES.index(t)]) for t in present],
                   **_assets(root, cluster=True))
     site.add_page(path, "Register map", body,
@@ -266,9 +268,14 @@ def case_map(site: GeneratedSite, stats: Statistics, config: Config, wards: Ward
     period = stats.ward_period or "the latest complete quarter"
     rows = [(ward_names[code], counts[code])
             for code in sorted(ward_names, key=lambda c: ward_names[c])]
+    # Reports with no ward cannot be shaded on the map: the figure the statistics
+    # already publish (protected like every other cell) says how many.
+    not_shown = stats.ward_counts.get(NOT_KNOWN)
     body = render("case_map.html", period=period, map_id=map_id, rows=rows,
                   threshold=config.privacy.suppression_threshold,
                   legend=_legend(known, maximum, config.privacy.suppression_threshold),
+                  not_shown=None if not_shown is None else not_shown.get("total"),
+                  has_not_shown=not_shown is not None,
                   **_assets(relative_root(path), cluster=False))
     site.add_page(path, "Cases by ward", body,
                   description="A map of how many reports of a breach we received in each "

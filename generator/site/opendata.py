@@ -35,15 +35,19 @@ _DERIVED = {
     "on-statutory-register": ("Whether the notice is on the s.188 register", "boolean"),
     "status": ("Status in plain words on the date of the data", "string"),
     "point": ("Location as WGS84 WKT", "string"),
+    "point-method": ("How the point was found: coordinates (from the record), uprn (the "
+                     "property's UPRN in the address gazetteer), address (the address "
+                     "matched in the gazetteer) or postcode (the centre of the postcode "
+                     "area, approximate)", "string"),
     "start-date": ("Date the notice was served (or issued)", "date"),
     "end-date": ("Date the entry ended (compliance confirmed)", "date"),
 }
 _COLUMNS = ("reference", "organisation", "notice-type", "on-statutory-register", "status",
-            "address", "postcode", "uprn", "ward", "point", "issue-date", "service-date",
-            "effective-date", "compliance-period", "compliance-date", "complied-date",
-            "appeal-lodged-date", "appeal-decision-date", "appeal-outcome", "breach-summary",
-            "requirements", "stop-activity", "permission-reference", "related-notice",
-            "document-url", "entry-date", "start-date", "end-date")
+            "address", "postcode", "uprn", "ward", "point", "point-method", "issue-date",
+            "service-date", "effective-date", "compliance-period", "compliance-date",
+            "complied-date", "appeal-lodged-date", "appeal-decision-date", "appeal-outcome",
+            "breach-summary", "requirements", "stop-activity", "permission-reference",
+            "related-notice", "document-url", "entry-date", "start-date", "end-date")
 _CANONICAL = {f.open_data: f for f in CANONICAL_FIELDS if f.open_data}
 
 
@@ -75,7 +79,8 @@ def record(n: PublicNotice, config: Config) -> dict[str, str]:
         "notice-type": n.notice_type.value,
         "on-statutory-register": "true" if n.on_register else "false",
         "status": n.status, "address": n.address, "postcode": n.postcode, "uprn": n.uprn,
-        "ward": n.ward, "point": _point(n), "issue-date": _iso(n.issued),
+        "ward": n.ward, "point": _point(n), "point-method": n.located_by if _point(n) else "",
+        "issue-date": _iso(n.issued),
         "service-date": _iso(n.served), "effective-date": _iso(n.effective),
         "compliance-period": n.compliance_period, "compliance-date": _iso(n.compliance_due),
         "complied-date": _iso(n.complied), "appeal-lodged-date": _iso(n.appeal_lodged),

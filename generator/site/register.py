@@ -15,9 +15,16 @@ from dataclasses import dataclass, field
 
 from generator.config.schema import Config
 from generator.core.address import street_key
-from generator.core.model import APPEAL_DISMISSED, APPEAL_OUTCOME_LABELS, NoticeType
+from generator.core.model import (
+    APPEAL_DISMISSED,
+    APPEAL_OUTCOME_LABELS,
+    GENERATED,
+    LOCATED_BY,
+    SUFFIXED,
+    NoticeType,
+)
 from generator.core.problems import Problems
-from generator.core.untrusted import fill_url_template
+from generator.core.untrusted import fill_url_template, template_fields
 from generator.privacy.anonymise import PublicData, PublicNotice
 from generator.site.common import GeneratedSite, longdate, render
 from generator.site.register_search import SearchEntry, register_search_index
@@ -65,15 +72,42 @@ def _text(value: str) -> str:
     return value or "Not recorded"
 
 
-def _appeal(n: PublicNotice) -> str:
-    if not n.appeal_lodged:
-        return "No appeal made"
-    text = f"Appeal lodged {longdate(n.appeal_lodged)}"
+NOT_RECORDED = "Not recorded"
+
+
+def _appeal(n: PublicNotice, recorded: frozenset[str]) -> str:
+    """The appeal, as far as the export says: "No appeal made" only when it has a
+    column for appeals being lodged and this notice's is blank."""
+    if not (n.appeal_lodged or n.appeal_decided or n.appeal_outcome):
+        return "No appeal made" if "appeal_lodged" in recorded else NOT_RECORDED
+    parts = [f"Appeal {n.appeal_reference}" if n.appeal_reference else "Appeal"]
+    if n.appeal_lodged:
+        parts.append(f"lodged {longdate(n.appeal_lodged)}")
+    if n.appeal_decided:
+        parts.append(f"decided {longdate(n.appeal_decided)}")
+    text = " ".join(parts) if len(parts) > 1 else "Appeal made"
     if n.appeal_outcome:
         text += f". {APPEAL_OUTCOME_LABELS[n.appeal_outcome]}"
-    if n.appeal_decided:
-        text += f", decided {longdate(n.appeal_decided)}"
+    elif n.appeal_decided:
+        text += ". Outcome not recorded"
     return text
+
+
+def date_label(recorded: frozenset[str]) -> str:
+    """The heading of the lists' date column: what the date is (event_date is the
+    service date, or the issue date where there is none)."""
+    if "served" not in recorded and "issued" in recorded:
+        return "Date issued"
+    return "Date served"
+
+
+REFERENCE_NOTES = {
+    SUFFIXED: "Our records use this reference for more than one notice. The number in "
+              "brackets after it tells this notice apart; it is not part of the reference.",
+    GENERATED: "Our records hold no reference for this notice. This site gave it the "
+               "reference shown, made from its details, so that it can be found and linked "
+               "to.",
+}
 
 
 def _address(n: PublicNotice) -> str:
@@ -91,8 +125,11 @@ SEARCHED_FIELDS = frozenset({
 
 
 def prescribed_fields(entry: Entry, config: Config, ward_names: dict[str, str],
-                      stop_notices: dict[str, list[PublicNotice]]) -> list[tuple[str, str]]:
-    """The fields the register must hold for this type of notice, in plain words."""
+                      stop_notices: dict[str, list[PublicNotice]],
+                      recorded: frozenset[str] = frozenset(), stops_recorded: bool = True
+                      ) -> list[tuple[str, str]]:
+    """The fields the register must hold for this type of notice, in plain words. A
+    field the export does not hold (`recorded`) is "Not recorded", never inferred."""
     n = entry.notice
     fields: list[tuple[str, str]] = [
         ("Reference", n.reference),
@@ -120,14 +157,15 @@ def prescribed_fields(entry: Entry, config: Config, ward_names: dict[str, str],
         fields.append(("Date the notice takes effect", _date(n.effective)))
     fields.append(("Date for compliance", _date(n.compliance_due)))
     if t is not NoticeType.BREACH_OF_CONDITION_NOTICE:
-        fields.append(("Appeal", _appeal(n)))
+        fields.append(("Appeal", _appeal(n, recorded)))
     if t is NoticeType.ENFORCEMENT_NOTICE:
         stops = stop_notices.get(n.reference.upper(), [])
         fields.append(("Related stop notice", "; ".join(
             f"{s.reference}, served {_date(s.served)}: prohibits {_text(s.stop_activity)}"
-            for s in stops) or "None"))
+            for s in stops) or ("None" if stops_recorded else NOT_RECORDED)))
     fields.append(("Date the council was satisfied the steps were taken",
-                   _date(n.complied) if n.complied else "Not yet"))
+                   _date(n.complied) if n.complied else
+                   "Not yet" if "complied" in recorded else NOT_RECORDED))
     fields.append(("Date entered on the register", _date(n.entered_on_register)))
     return fields
 
@@ -138,10 +176,12 @@ def _links(n: PublicNotice, config: Config) -> list[tuple[str, str]]:
     links = []
     if n.document_url:
         links.append((f"Copy of the notice {n.reference} (PDF)", n.document_url))
-    if config.register.property_history_url and (n.uprn or n.postcode):
+    history = config.register.property_history_url
+    values = {"uprn": n.uprn, "postcode": n.postcode, "reference": n.reference}
+    # Only when every value the template uses is there: '?uprn=' finds nothing.
+    if history and all(values.get(name) for name in template_fields(history)):
         links.append(("Planning history of this property", fill_url_template(
-            config.register.property_history_url, uprn=n.uprn, postcode=n.postcode,
-            reference=n.reference)))
+            history, **values)))
     if config.register.application_url and n.permission_reference:
         links.append((f"Planning permission {n.permission_reference}", fill_url_template(
             config.register.application_url,
@@ -156,7 +196,9 @@ def _property_key(n: PublicNotice) -> str:
 
 
 def entry_pages(site: GeneratedSite, entries: list[Entry], config: Config,
-                ward_names: dict[str, str], export_date: dt.date) -> list[SearchEntry]:
+                ward_names: dict[str, str], export_date: dt.date,
+                recorded: frozenset[str] = frozenset(), stale: bool = False,
+                stops_recorded: bool = True) -> list[SearchEntry]:
     """A page per entry; returns what the register search index needs of each."""
     by_property: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
@@ -170,10 +212,12 @@ def entry_pages(site: GeneratedSite, entries: list[Entry], config: Config,
     for e in entries:
         n = e.notice
         same = [o for o in by_property.get(_property_key(n), []) if o.slug != e.slug]
-        fields = prescribed_fields(e, config, ward_names, stops)
+        fields = prescribed_fields(e, config, ward_names, stops, recorded, stops_recorded)
         body = render("entry.html", notice=n, export_date=export_date, fields=fields,
                       links=_links(n, config), same_place=same, root="../../../",
-                      status_id=glossary_id(n.status.removesuffix(APPEAL_DISMISSED)))
+                      status_id=glossary_id(n.status.removesuffix(APPEAL_DISMISSED)),
+                      stale=stale, reference_note=REFERENCE_NOTES.get(n.reference_note, ""),
+                      located=LOCATED_BY.get(n.located_by, ""))
         where = n.address or n.postcode or ward_names.get(n.ward, "")
         name = f"{n.notice_type.label} {n.reference}"
         site.add_fast_page(f"{ENTRIES}/{e.slug}.md",
@@ -185,8 +229,17 @@ def entry_pages(site: GeneratedSite, entries: list[Entry], config: Config,
     return searched
 
 
+@dataclass(frozen=True)
+class ListStyle:
+    """What every list page says the same way: the data's date and the date column."""
+
+    export_date: dt.date
+    stale: bool = False
+    date_label: str = "Date served"
+
+
 def _list_pages(site: GeneratedSite, path: str, title: str, caption: str, intro: str,
-                entries: list[Entry], per_page: int, export_date: dt.date) -> None:
+                entries: list[Entry], per_page: int, style: ListStyle) -> None:
     """One list split into pages: path.md, path-2.md, ..."""
     pages = max(1, math.ceil(len(entries) / per_page))
     folder, base = path.rsplit("/", 1)
@@ -197,14 +250,15 @@ def _list_pages(site: GeneratedSite, path: str, title: str, caption: str, intro:
         shown = entries[(page - 1) * per_page: page * per_page]
         depth = path.count("/")
         body = render("entry_list.html", intro=intro, entries=entries, shown=shown,
-                      caption=caption, export_date=export_date, page=page, pages=pages,
+                      caption=caption, export_date=style.export_date, stale=style.stale,
+                      date_label=style.date_label, page=page, pages=pages,
                       pager=pager, prefix="../" * depth)
         site.add_fast_page(page_path, title + (f" (page {page})" if page > 1 else ""), body)
 
 
 def _grouped_index(site: GeneratedSite, folder: str, title: str, intro: str,
                    groups: dict[str, list[Entry]], label_of: Callable[[str], str],
-                   config: Config, export_date: dt.date) -> None:
+                   config: Config, style: ListStyle) -> None:
     links = []
     slugs, _ = unique_slugs(groups)
     for key in groups:
@@ -212,7 +266,7 @@ def _grouped_index(site: GeneratedSite, folder: str, title: str, intro: str,
         label = label_of(key)
         _list_pages(site, f"register/{folder}/{slug}", f"{title}: {label}",
                     f"Register entries: {label}", "", groups[key],
-                    config.register.entries_per_index_page, export_date)
+                    config.register.entries_per_index_page, style)
         links.append((label, f"{slug}/", len(groups[key])))
     site.add_page(f"register/{folder}/index.md", title,
                   render("link_list.html", intro=intro, links=links))
@@ -305,8 +359,14 @@ def register_pages(site: GeneratedSite, data: PublicData, config: Config,
     entries = [e for e in published if e.notice.on_register]
     others = [e for e in published if not e.notice.on_register]
     export_date = data.export_date
+    recorded = data.notice_fields
+    style = ListStyle(export_date, data.stale, date_label(recorded))
+    # "No related stop notice" is known only where the export links stop notices to
+    # their enforcement notices.
+    stops_recorded = "related_notice" in recorded
     register_search_index(site, entry_pages(site, entries + others, config, ward_names,
-                                            export_date), SEARCHED_FIELDS)
+                                            export_date, recorded, data.stale,
+                                            stops_recorded), SEARCHED_FIELDS)
     per_page = config.register.entries_per_index_page
 
     _street_index(site, entries, per_page, export_date)
@@ -317,15 +377,15 @@ def register_pages(site: GeneratedSite, data: PublicData, config: Config,
     ward_label = lambda code: ward_names.get(code, "Ward not known")  # noqa: E731
     _grouped_index(site, "ward", "Register by ward", "Register entries in each ward.",
                    dict(sorted(by_ward.items(), key=lambda kv: ward_label(kv[0]))),
-                   ward_label, config, export_date)
+                   ward_label, config, style)
 
     by_year: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
         by_year[str(e.notice.event_date.year) if e.notice.event_date else "unknown"].append(e)
     _grouped_index(site, "year", "Register by year", "Register entries by the year the "
-                   "notice was served.", dict(sorted(by_year.items(), reverse=True)),
-                   lambda k: k if k != "unknown" else "Date not recorded", config,
-                   export_date)
+                   "notice was served (or issued, where the date of service is not "
+                   "recorded).", dict(sorted(by_year.items(), reverse=True)),
+                   lambda k: k if k != "unknown" else "Date not recorded", config, style)
 
     by_type: dict[str, list[Entry]] = defaultdict(list)
     for e in sorted(entries, key=_by_address):
@@ -333,19 +393,31 @@ def register_pages(site: GeneratedSite, data: PublicData, config: Config,
     _grouped_index(site, "type", "Register by type of notice", "Register entries by the "
                    "type of notice.", {t.value: by_type[t.value] for t in NoticeType
                                        if t.value in by_type},
-                   lambda k: NoticeType(k).label, config, export_date)
+                   lambda k: NoticeType(k).label, config, style)
 
     if others:
         _list_pages(site, "register/other-notices", "Other notices (not on the register)",
                     "Notices that are not part of the statutory register",
                     "These notices are not part of the statutory enforcement register. "
                     "We publish them so that you can see all the formal action we take.",
-                    sorted(others, key=_by_address), per_page, export_date)
+                    sorted(others, key=_by_address), per_page, style)
+
+    unlocated = [e for e in entries if e.notice.latitude is None]
+    if unlocated:  # the register map links here (maps.py)
+        _list_pages(site, "register/not-on-map", "Register entries not on the map",
+                    "Register entries not on the map",
+                    "Our records do not say where these entries are closely enough to put "
+                    "them on the register map: they have no coordinates, and we could not "
+                    "find their property or their postcode in the address lists we use. "
+                    "Each entry gives the address of the land.",
+                    sorted(unlocated, key=_by_address), per_page, style)
 
     latest = entries[:25]
     body = render("register_home.html", export_date=export_date, latest=latest,
                   count=len(entries), others=len(others), council=config.council.name,
-                  deadline=config.register.entry_deadline_days)
+                  deadline=config.register.entry_deadline_days, stale=data.stale,
+                  date_label=style.date_label, has_notices=data.has_notices,
+                  has_cases=data.has_cases)
     site.add_page("register/index.md", "The enforcement register", body,
                   description=f"The statutory planning enforcement register of "
                   f"{config.council.name}: every notice served, with its dates and "
