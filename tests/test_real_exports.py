@@ -206,6 +206,7 @@ def _project(root: Path, rows: list[list[str]], **mapping: object) -> Path:
     config = yaml.safe_load((REPO / "enforcement-site.yml").read_text(encoding="utf-8"))
     config["data"].update({"export_dir": "export", "mapping": "mapping.yml",
                            "wards": "export/wards.geojson"})
+    config["council"].pop("logo", None)
     (root / "enforcement-site.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     return root
 

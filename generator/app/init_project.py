@@ -18,7 +18,9 @@ from generator.core.errors import UsageError
 # What is copied from the tool, relative to its root, and where it goes in the folder.
 COPIED = (("enforcement-site.yml", "enforcement-site.yml"), ("mkdocs.yml", "mkdocs.yml"),
           ("data/mapping.yml", "data/mapping.yml"), ("site_src", "site_src"),
-          ("theme", "theme"))
+          ("theme", "theme"),
+          # The sample council's made-up logo, which the configuration names: replace it.
+          ("data/northbrook-logo.svg", "data/northbrook-logo.svg"))
 
 GITIGNORE = """\
 # Built by `enforcement-site build`: never edited, never committed.
