@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from generator.privacy.anonymise import PublicData
 from generator.config.schema import Config
 from generator.ingest.geo import WardMap
-from generator.stats.tables import Statistics
+from generator.privacy.anonymise import PublicData
 from generator.site.common import GeneratedSite, longdate, render
 from generator.site.maps import case_map, locator_settings, register_map
 from generator.site.opendata import open_data
 from generator.site.register import Entry, register_pages
 from generator.site.statistics import statistics_pages
+from generator.stats.tables import Statistics
 
 
 def brand_css(config: Config) -> str:

@@ -29,12 +29,12 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from generator.config.schema import Config
-from generator.ingest.geo import WardMap, load_shapes
 from generator.core.model import NoticeType
-from generator.stats.tables import Statistics
 from generator.core.untrusted import attribution_html
+from generator.ingest.geo import WardMap, load_shapes
 from generator.site.common import GeneratedSite, relative_root, render
 from generator.site.register import Entry
+from generator.stats.tables import Statistics
 
 VENDOR = "assets/vendor/"
 LEAFLET_JS = VENDOR + "leaflet/leaflet.js"

@@ -7,17 +7,15 @@ most 6 decimal places.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from typing import Any
 
-from generator.privacy.anonymise import PublicNotice
 from generator.config.schema import Config
 from generator.core.fields import FIELDS as CANONICAL_FIELDS
 from generator.core.fields import FieldKind
-from generator.core.untrusted import csv_text, spreadsheet_cell, xml_text
+from generator.core.untrusted import csv_text, xml_text
+from generator.privacy.anonymise import PublicNotice
 from generator.site.common import GeneratedSite
 from generator.site.register import Entry
 

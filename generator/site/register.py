@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 from anyascii import anyascii
 
-from generator.privacy.anonymise import PublicData, PublicNotice
 from generator.config.schema import Config
 from generator.core.model import APPEAL_OUTCOME_LABELS, NoticeType
 from generator.core.problems import Problems
 from generator.core.untrusted import fill_url_template
+from generator.privacy.anonymise import PublicData, PublicNotice
 from generator.site.common import GeneratedSite, longdate, render
 from generator.site.register_search import SearchEntry, register_search_index
 from generator.site.slugs import page_name, unique_slugs
