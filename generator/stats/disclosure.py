@@ -20,6 +20,7 @@ its corners are whole numbers, so it is exact there.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -332,6 +333,45 @@ def _partner(model: Model, rows: list[dict[str, int]], holding: dict[str, list[i
                                                   model.quantities[n].value, n))
         frontier = step
     return None
+
+
+def across_nights(nights: list[Model]) -> tuple[Model, list[Finding]]:
+    """Several nights' figures as one intruder holds them. A count about an ended
+    period is one unknown on every night that published it (shown if any night showed
+    it); the others, and unknowns about a moving window, are each night's own. A count
+    about an ended period that changed between nights is a revision: a finding, since
+    the difference is a count of late cases."""
+    combined = Model()
+    findings: list[Finding] = []
+    first_value: dict[str, int] = {}
+    revised: set[str] = set()
+    for night in nights:
+        for key, q in night.quantities.items():
+            if q.fixed and key in first_value and first_value[key] != q.value:
+                revised.add(key)
+            first_value.setdefault(key, q.value)
+    for n, night in enumerate(nights):
+        def name(key: str, n: int = n, night: Model = night) -> str:
+            q = night.quantities.get(key)
+            if q is not None:
+                return key if q.fixed and key not in revised else f"{key} @night{n}"
+            return f"{key} @night{n}" if "part in" in key else key
+
+        for key, q in night.quantities.items():
+            new = name(key)
+            if new in combined.quantities:
+                combined.quantities[new].hidden &= q.hidden
+            else:
+                combined.quantities[new] = dataclasses.replace(q, key=new)
+        for key, bounds in night.free.items():
+            combined.free[name(key)] = bounds
+        combined.equal += [{name(k): c for k, c in t.items()} for t in night.equal]
+        combined.at_most += [{name(k): c for k, c in t.items()} for t in night.at_most]
+    for key in sorted(revised):
+        holding = [m.quantities[key] for m in nights if key in m.quantities]
+        if any(not q.hidden for q in holding):  # a change nobody saw reveals nothing
+            findings.append(Finding(key, holding[0].table, "revised after it was published"))
+    return combined, findings
 
 
 def interval(model: Model, key: str) -> tuple[float, float]:
