@@ -129,7 +129,7 @@ def test_a_count_hidden_only_to_protect_another_may_be_narrowed():
 
 
 def _statistics(tmp_path: Path, cases: int, seed: int, threshold: int = 5,
-                today: dt.date = D(2026, 10, 1), grid: int = 0):
+                grid: int = 0):
     from conftest import make_project
     from generator.app.prepare import prepare
     from generator.config.schema import load_config
@@ -142,7 +142,7 @@ def _statistics(tmp_path: Path, cases: int, seed: int, threshold: int = 5,
     config = load_config(project.config)
     config = dataclasses.replace(config, privacy=dataclasses.replace(
         config.privacy, suppression_threshold=threshold, grid_cell_metres=grid))
-    return prepare(config, today).stats
+    return prepare(config, D(2026, 10, 1)).stats
 
 
 def _independent_intervals(rows: list[list[str]]) -> dict[tuple[int, int], tuple[float, float]]:

@@ -62,7 +62,8 @@ def table_html(table: Table, csv_href: str) -> str:
     note = f'<p class="table-note">{escape(table.note)}</p>\n' if table.note else ""
     return f"""<h2 id="{table.slug}">{escape(table.title)}</h2>
 <p>{escape(table.summary)}</p>
-{note}{figure}<div class="table-scroll" tabindex="0" role="region" aria-label="{escape(table.title)}">
+{note}{figure}<div class="table-scroll" tabindex="0" role="region" \
+aria-label="{escape(table.title)}">
 <table>
 <caption>{escape(table.title)}</caption>
 <thead><tr>{head}</tr></thead>
