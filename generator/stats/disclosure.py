@@ -29,6 +29,8 @@ import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import csr_matrix
 
+from generator.core.errors import InternalError
+
 TOLERANCE = 1e-6
 
 
@@ -176,45 +178,61 @@ def audit(model: Model, threshold: int, only: set[str] | None = None) -> AuditRe
 def _audit_group(model: Model, equal: list[dict[str, int]], at_most: list[dict[str, int]],
                  names: list[str], targets: list[str], threshold: int,
                  result: AuditResult) -> None:
+    # Shown counts are constants: moved to the right-hand side, so the programs have a
+    # variable only for what the intruder does not know.
+    def shown(n: str) -> bool:
+        q = model.quantities.get(n)
+        return q is not None and not q.hidden
+
+    names = [n for n in names if not shown(n)]
     index = {n: i for i, n in enumerate(names)}
 
-    def matrix(terms_list: list[dict[str, int]]) -> csr_matrix | None:
-        if not terms_list:
-            return None
-        data, ri, ci = [], [], []
-        for r, terms in enumerate(terms_list):
-            for name, coef in terms.items():
+    def system(terms_list: list[dict[str, int]]) -> tuple[csr_matrix | None,
+                                                          np.ndarray | None]:
+        data: list[int] = []
+        ri: list[int] = []
+        ci: list[int] = []
+        rhs: list[float] = []
+        for terms in terms_list:
+            constant = sum(c * model.quantities[n].value for n, c in terms.items()
+                           if shown(n))
+            unknown = [(n, c) for n, c in terms.items() if not shown(n)]
+            if not unknown:
+                continue
+            for name, coef in unknown:
                 data.append(coef)
-                ri.append(r)
+                ri.append(len(rhs))
                 ci.append(index[name])
-        return csr_matrix((data, (ri, ci)), shape=(len(terms_list), len(names)))
+            rhs.append(-constant)
+        if not rhs:
+            return None, None
+        return (csr_matrix((data, (ri, ci)), shape=(len(rhs), len(names))),
+                np.array(rhs, dtype=float))
 
-    a_eq, a_ub = matrix(equal), matrix(at_most)
-    b_eq = np.zeros(len(equal)) if equal else None
-    b_ub = np.zeros(len(at_most)) if at_most else None
+    a_eq, b_eq = system(equal)
+    a_ub, b_ub = system(at_most)
     bounds: list[tuple[float, float | None]] = []
     for n in names:
         q = model.quantities.get(n)
-        if q is None:
-            bounds.append(model.free[n])
-        elif q.hidden:
-            bounds.append((q.at_least, None))
-        else:
-            bounds.append((q.value, q.value))
+        bounds.append(model.free[n] if q is None else (q.at_least, None))
     # What is already settled: the true figures are one solution, so a hidden count
     # that is really 0 can be 0, and one at least the threshold can reach it.
     can_be_zero = {t for t in targets if model.quantities[t].value == 0
                    and model.quantities[t].at_least == 0}
     can_reach = {t for t in targets if model.quantities[t].value >= threshold}
 
-    def solve(objective: np.ndarray) -> tuple[str, np.ndarray | None]:
+    target_set = set(targets)
+
+    def solve(objective: np.ndarray, limits: list[tuple[float, float | None]] | None = None
+              ) -> tuple[str, np.ndarray | None]:
         result.linear_programs += 1
         out = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
-                      bounds=bounds, method="highs")
+                      bounds=limits or bounds, method="highs")
         if out.status == 3:
             return "unbounded", None
         if out.status != 0:
-            raise RuntimeError(f"the intruder audit could not solve: {out.message}")
+            # The real figures are a solution, so this is a wrong equation: a bug.
+            raise InternalError(f"the intruder audit could not solve: {out.message}")
         return "ok", out.x
 
     def note(x: np.ndarray) -> None:
@@ -225,17 +243,25 @@ def _audit_group(model: Model, equal: list[dict[str, int]], at_most: list[dict[s
             if v >= threshold - TOLERANCE:
                 can_reach.add(t)
 
-    # Two programs settle most targets at once: all hidden counts as small as they can
-    # be together, and as large.
-    together = np.zeros(len(names))
-    for t in targets:
-        together[index[t]] = 1.0
-    for sign in (1.0, -1.0):
-        status, x = solve(sign * together)
-        if x is not None:
-            note(x)
-        elif sign < 0:  # some can grow without limit; each is checked below
-            pass
+    # A few programs settle most targets at once: all unsettled hidden counts as small
+    # as they can be together, again for those not yet at 0; then as large, each held
+    # at most to the threshold (so that one without limit does not hide the others),
+    # again for those not yet there. What is left is settled one program each.
+    capped = [(low, threshold if names[i] in target_set else high)
+              for i, (low, high) in enumerate(bounds)]
+    for sign, settled, limits in ((1.0, can_be_zero, bounds), (-1.0, can_reach, capped)):
+        pending = [t for t in targets if t not in settled]
+        while pending:
+            together = np.zeros(len(names))
+            for t in pending:
+                together[index[t]] = sign
+            status, x = solve(together, limits)
+            if x is not None:
+                note(x)
+            still = [t for t in pending if t not in settled]
+            if len(still) == len(pending):
+                break
+            pending = still
     for t in targets:
         objective = np.zeros(len(names))
         objective[index[t]] = 1.0
