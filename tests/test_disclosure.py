@@ -328,3 +328,37 @@ def test_the_equations_hold_for_any_cases(cases):
              for r, lg, cl, w, category, reason in cases]
     data = PublicData(today, [], [], facts, [], Sensitive(), Audit())
     assert compute(data, config, wards).audit.passed
+
+
+# ---- the build ----------------------------------------------------------------------
+
+
+def _old_method(model: Model, threshold: int):
+    """What the site did before: 1 to 4 hidden, zeros shown (so a [c] is at least 1),
+    and nothing hidden for the sums linking the tables."""
+    for q in model.quantities.values():
+        if 0 < q.value < threshold:
+            q.hidden, q.at_least = True, 1
+    return audit(model, threshold)
+
+
+def test_a_build_that_fails_the_audit_publishes_nothing(project, monkeypatch):
+    import csv
+
+    import generator.stats.tables as tables
+
+    assert project.build().exit_code == 0
+    before = (project.site / "statistics" / "index.html").read_bytes()
+    monkeypatch.setattr(tables, "protect_across_nights", _old_method)
+    result = project.build()
+    assert result.exit_code == 1
+    assert "intruder audit" in result.stderr and "disclosure-audit.csv" in result.stderr
+    assert (project.site / "statistics" / "index.html").read_bytes() == before
+    with (project.reports / "disclosure-audit.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    # Names and verdicts only: no column for a value or an interval.
+    assert rows[0] == ["table", "hidden count", "result"]
+    verdicts = {r[2] for r in rows[1:]}
+    assert verdicts <= {"protected", "known not to be zero", "narrowed below the threshold"}
+    assert "narrowed below the threshold" in verdicts or "known not to be zero" in verdicts
+    assert "- passed: no" in (project.reports / "audit.md").read_text()
