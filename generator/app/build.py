@@ -149,6 +149,13 @@ def build(config_path: Path, mkdocs_yml: Path, site_dir: Path, reports_dir: Path
         staging: Path | None = None
         try:
             run_data_stages(result, today, collection, scan=True)
+            assert result.stats is not None
+            if not result.stats.audit.passed:
+                raise BuildFailed(
+                    f"the intruder audit found {len(result.stats.audit.findings)} hidden "
+                    "counts that the published figures would narrow down (see "
+                    "reports/disclosure-audit.csv and docs/statistics.md); nothing was "
+                    "published")
             if strict and result.problems.errors:
                 raise BuildFailed(f"{len(result.problems.errors)} rows have errors and "
                                   "--strict is set; see reports/issues.csv")

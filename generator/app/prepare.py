@@ -145,6 +145,7 @@ def _prepare_stages(build: Build, today: dt.date, scan: bool) -> None:
         build.scanner.search_contents(build.scanned_early)
     with build.stage("statistics"):
         build.stats = compute(build.public, config, build.wards)
+    build.timings["  of which the intruder audit"] = build.stats.audit_seconds
     with build.stage("other pages"):
         generate_other_pages(build.site, build.public, build.stats, config, build.wards)
     if build.tracker_key is not None:

@@ -54,6 +54,12 @@ def audit(build: Build) -> dict[str, Any]:
             if hidden:
                 suppressed[table.slug] = hidden
         out["cells suppressed"] = dict(sorted(suppressed.items()))
+        result = build.stats.audit
+        out["intruder audit"] = {"hidden counts": result.hidden,
+                                 "hidden counts checked": result.checked,
+                                 "linear programs solved": result.linear_programs,
+                                 "hidden counts narrowed": len(result.findings),
+                                 "passed": "yes" if result.passed else "no"}
     if build.leaks is not None:
         out["leak scan"] = {"files scanned": build.leaks.files_scanned,
                             "values searched": build.leaks.values_searched,
@@ -104,6 +110,16 @@ def content_table(content: Problems, limit: int = 50) -> str:
     return "\n".join(lines)
 
 
+def _disclosure_rows(build: Build) -> list[list[str]]:
+    """Each hidden count (by name: table, period, row and column, never its value or
+    its interval) and what the intruder audit found about it."""
+    assert build.stats is not None
+    found = {f.key: f.reason for f in build.stats.audit.findings}
+    return [[q.table, q.key, found.get(q.key, "protected")]
+            for q in sorted(build.stats.model.quantities.values(),
+                            key=lambda q: (q.table, q.key)) if q.hidden]
+
+
 def write_all(build: Build, folder: Path) -> None:
     if build.mapping is None:
         return  # the configuration failed before any data was read: keep the old reports
@@ -118,6 +134,9 @@ def write_all(build: Build, folder: Path) -> None:
     data = audit(build)
     (folder / "audit.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     (folder / "audit.md").write_text(audit_markdown(data), encoding="utf-8")
+    if build.stats is not None:
+        (folder / "disclosure-audit.csv").write_text(_csv(
+            ["table", "hidden count", "result"], _disclosure_rows(build)), encoding="utf-8")
     late = folder / "late-entries.csv"
     if build.mapping.mapped("notices", "entered_on_register"):
         late.write_text(_csv(["reference", "served or issued", "entered on register", "days"],

@@ -122,13 +122,16 @@ class Register:
 
 @dataclass
 class Privacy:
-    suppression_threshold: int = option(5, "Counts about non-register cases from 1 up to "
-                                        "this number minus one are hidden (shown as a "
-                                        "marker). 0 stays 0.")
+    suppression_threshold: int = option(5, "Counts about non-register cases below this "
+                                        "number, zeros included, are hidden ([c]), with "
+                                        "others until the intruder audit shows none can be "
+                                        "worked out (docs/statistics.md). 0 turns hiding "
+                                        "and the audit off.")
     grid_cell_metres: int = option(0, "If at least 1000, the statistics page also counts "
                                    "the cases received in the last complete quarter per "
-                                   "grid square of this size (suppressed like the ward "
-                                   "table); 0 turns grid counts off.")
+                                   "grid square of this size, listing every square of "
+                                   "the area (hidden like the ward table); 0 turns grid "
+                                   "counts off.")
     field_policy: dict[str, dict[str, str]] = option({}, "Overrides of the default field "
                                                      "policy, by record class ('register' "
                                                      "or 'case') and canonical field: "

@@ -16,13 +16,16 @@ from generator.site.tracker import tracker_form
 from generator.stats.tables import FIGURES, Statistics
 
 LATEST = 5
+# A withheld figure, whether small or hidden to protect a small one: one marker for
+# both, as in the tables, or the words would tell the two apart.
+HIDDEN = "[c]"
 
 
 class PageTemplateError(Exception):
     """A template function was called wrongly; the message says how to fix it."""
 
 
-def _stat_function(stats: Statistics, threshold: int) -> Any:
+def _stat_function(stats: Statistics) -> Any:
     def stat(name: str, period: str = "last_12_months") -> str:
         if name not in stats.figures:
             raise PageTemplateError(f"stat('{name}'): unknown figure; use one of "
@@ -32,7 +35,7 @@ def _stat_function(stats: Statistics, threshold: int) -> Any:
             raise PageTemplateError(f"stat('{name}', period='{period}'): unknown period; "
                                     "use one of " + ", ".join(sorted(values)))
         value = values[period]
-        return f"fewer than {threshold}" if value is None else f"{value:,}"
+        return HIDDEN if value is None else f"{value:,}"
 
     return stat
 
@@ -54,12 +57,11 @@ def page_context(public: PublicData, stats: Statistics, config: Config,
                  ) -> tuple[dict[str, Any], str]:
     """What comms pages' templates can use. `tracker`: whether the case tracker is on
     (the build was given its key)."""
-    threshold = config.privacy.suppression_threshold
     figure = {name: stats.figures[name] for name in FIGURES}
 
     def show(name: str, period: str) -> str:
         value = figure[name].get(period)
-        return f"fewer than {threshold}" if value is None else f"{value:,}"
+        return HIDDEN if value is None else f"{value:,}"
 
     date_text = longdate(public.export_date)
     context = {
@@ -79,7 +81,7 @@ def page_context(public: PublicData, stats: Statistics, config: Config,
             "notices_served_12_months": show("notices_served", "last_12_months"),
         },
         "latest_notices": _latest_notices(public, published),
-        "stat": _stat_function(stats, threshold),
+        "stat": _stat_function(stats),
         "tracker": {"on": tracker,
                     "closed_within_days": config.tracker.closed_within_days},
         "tracker_form": tracker_form(tracker, config),

@@ -211,34 +211,34 @@ def register_map(site: GeneratedSite, entries: list[Entry], config: Config,
 
 
 SHADES = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
-HIDDEN_FILL = "#ffffff"  # hidden counts: white with a dashed edge, unlike any shade
+# A withheld count is not a shade of the scale: grey with a dashed outline, so that it
+# cannot be read as a low count (nor a low count as withheld).
+WITHHELD_FILL = "#9e9e9e"
+WITHHELD_STYLE = {"color": "#0b0c0c", "weight": 2, "dashArray": "6 4", "fillOpacity": 0.5}
 
 
 def _shade(count: int, maximum: int) -> int:
-    return 0 if maximum <= 0 else min(len(SHADES) - 1, len(SHADES) * count // (maximum + 1))
-
-
-def _fill(count: int | None, maximum: int) -> str:
-    return HIDDEN_FILL if count is None else SHADES[_shade(count, maximum)]
+    return min(len(SHADES) - 1, int(len(SHADES) * count / (maximum + 1))) if maximum > 0 \
+        else 0
 
 
 def _legend(known: list[int], maximum: int, threshold: int) -> list[tuple[str, str, bool]]:
-    """(label, fill, hidden) for each shade the map uses, then the hidden counts."""
-    legend = []
-    for shade, fill in enumerate(SHADES):
-        counts = sorted({c for c in known if _shade(c, maximum) == shade})
-        if counts:
-            low, high = counts[0], counts[-1]
-            label = f"{low} report{'s' if low != 1 else ''}" if low == high else \
-                f"{low} to {high} reports"
-            legend.append((label, fill, False))
-    legend.append((f"Hidden: fewer than {threshold} reports, shown as [c]", HIDDEN_FILL,
-                   True))
-    return legend
+    """(label, colour, withheld) for each shade in use, from the published counts only,
+    then the withheld marker."""
+    out = []
+    for i, colour in enumerate(SHADES):
+        values = sorted(c for c in known if _shade(c, maximum) == i)
+        if values:
+            low, high = values[0], values[-1]
+            out.append((f"{low}" if low == high else f"{low} to {high}", colour, False))
+    out.append((f"[c] withheld to protect the people involved: could be 0 or more (we "
+                f"hide counts below {threshold}, and some others)", WITHHELD_FILL, True))
+    return out
 
 
 def case_map(site: GeneratedSite, stats: Statistics, config: Config, wards: WardMap,
              ward_names: dict[str, str]) -> None:
+    """Each ward shaded by the count the statistics publish for it, and only that."""
     path = "maps/cases.md"
     counts = {code: stats.ward_counts.get(code, {}).get("total") for code in ward_names}
     known = [c for c in counts.values() if c is not None]
@@ -246,18 +246,17 @@ def case_map(site: GeneratedSite, stats: Statistics, config: Config, wards: Ward
     properties, tooltips = [], []
     for number, ward in enumerate(wards.wards):
         count = counts.get(ward.code)
-        shown = "fewer than " + str(config.privacy.suppression_threshold) \
-            if count is None else str(count)
-        properties.append({"ward": number, "fill": _fill(count, maximum),
-                           "hidden": count is None})
-        tooltips.append([ward.name, shown])
+        withheld = count is None
+        properties.append({"ward": number, "withheld": withheld,
+                           "fill": WITHHELD_FILL if withheld else SHADES[_shade(count or 0,
+                                                                                 maximum)]})
+        tooltips.append([ward.name, "[c] (withheld)" if withheld else str(count)])
     m = _new_map(config, wards, "case_map")
     layer = folium.GeoJson(
         _shapes(wards.geometries, properties), name="Cases by ward",
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#333333",
-                                  "weight": 2 if f["properties"]["hidden"] else 1,
-                                  "dashArray": "6 4" if f["properties"]["hidden"] else None,
-                                  "fillOpacity": 0.7},
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], **(
+            WITHHELD_STYLE if f["properties"]["withheld"] else
+            {"color": "#333333", "weight": 1, "fillOpacity": 0.7})},
     ).add_to(m)
     if config.maps.overlays:
         _overlays(m, config)
@@ -271,9 +270,9 @@ def case_map(site: GeneratedSite, stats: Statistics, config: Config, wards: Ward
     # Reports with no ward cannot be shaded on the map: the figure the statistics
     # already publish (protected like every other cell) says how many.
     not_shown = stats.ward_counts.get(NOT_KNOWN)
+    threshold = config.privacy.suppression_threshold
     body = render("case_map.html", period=period, map_id=map_id, rows=rows,
-                  threshold=config.privacy.suppression_threshold,
-                  legend=_legend(known, maximum, config.privacy.suppression_threshold),
+                  threshold=threshold, legend=_legend(known, maximum, threshold),
                   not_shown=None if not_shown is None else not_shown.get("total"),
                   has_not_shown=not_shown is not None,
                   **_assets(relative_root(path), cluster=False))

@@ -59,9 +59,11 @@ def table_html(table: Table, csv_href: str) -> str:
     chart = chart_for(table)
     figure = (f'<figure class="chart-figure">{chart}<figcaption>Chart: '
               f"{escape(table.title)}</figcaption></figure>\n") if chart else ""
+    note = f'<p class="table-note">{escape(table.note)}</p>\n' if table.note else ""
     return f"""<h2 id="{table.slug}">{escape(table.title)}</h2>
 <p>{escape(table.summary)}</p>
-{figure}<div class="table-scroll" tabindex="0" role="region" aria-label="{escape(table.title)}">
+{note}{figure}<div class="table-scroll" tabindex="0" role="region" \
+aria-label="{escape(table.title)}">
 <table>
 <caption>{escape(table.title)}</caption>
 <thead><tr>{head}</tr></thead>
@@ -83,9 +85,12 @@ def statistics_pages(site: GeneratedSite, stats: Statistics, config: Config,
     threshold = config.privacy.suppression_threshold
     intro = (f"<p>These figures come from our case records on {escape(export_date_text)}. "
              "Years are financial years, April to March. To protect the people involved, "
-             f"counts from 1 to {threshold - 1} about cases that are not on the register "
-             "are hidden and shown as [c], and so are some other counts that would let "
-             "you work a hidden one out.</p>\n")
+             f"counts below {threshold} about cases that are not on the register (zeros "
+             "included) are hidden and shown as [c], and so are some other counts that "
+             "would let you work a hidden one out. Every build checks that no hidden "
+             "count can be worked out from all the figures we publish together. A case "
+             "counts in the quarter it was logged in if that is later than the quarter "
+             "it was reported in, so figures for a past quarter do not change.</p>\n")
     sections = []
     for table in stats.tables:
         site.add_file(f"downloads/statistics/{table.slug}.csv", table_csv(table))
