@@ -34,7 +34,7 @@ def test_withheld_wards_are_not_a_shade_of_the_scale():
     tooltips = json.loads(script.split("window.ENFORCEMENT_WARDS = ", 1)[1].split(";\n")[0])
     assert tooltips[0][1] == "[c] (withheld)" and tooltips[1][1] == "5"
     page = site.pages["maps/cases.md"]
-    key = page.split('class="map-legend"', 1)[1].split("</ul>", 1)[0]
+    key = page.split('class="map-legend', 1)[1].split("</ul>", 1)[0]
     assert "[c] withheld" in key and "could be 0 or more" in key
     assert "stroke-dasharray" in key  # the key's swatch is dashed like the map's wards
     # The table under the map is the published counts, [c] included.
