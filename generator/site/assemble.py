@@ -28,6 +28,13 @@ def brand_css(config: Config) -> str:
             "}\n")
 
 
+def robots_txt(config: Config) -> str:
+    """Everything may be indexed (the register must be easy to find), and where the
+    sitemap is: a sitemap's address must be absolute, so only with `site.url`."""
+    sitemap = f"Sitemap: {config.site.url}sitemap.xml\n" if config.site.url else ""
+    return "User-agent: *\nAllow: /\n" + sitemap
+
+
 def generate_register(site: GeneratedSite, public: PublicData, config: Config,
                       wards: WardMap, published: list[Entry]) -> None:
     """The register's entries, lists, map and downloads: everything the statistics are
@@ -54,6 +61,7 @@ def generate_other_pages(site: GeneratedSite, public: PublicData, stats: Statist
     statistics_pages(site, stats, config, longdate(public.export_date))
     write_datapackage(site, config, stats, public)
     site.add_file("assets/brand.css", brand_css(config))
+    site.add_file("robots.txt", robots_txt(config))
     example = public.register[0].reference if public.register else "ENF/2024/0001"
     site.add_page("search/index.md", "Search", render("search.html", example=example),
                   description="Search the enforcement register and this site.")
