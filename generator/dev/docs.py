@@ -75,8 +75,20 @@ def problems_reference() -> str:
     return "\n".join(lines) + "\n"
 
 
+def hosting_examples() -> dict[str, str]:
+    """docs/hosting/: the server configuration `enforcement-site hosting` writes, for the
+    example configuration (enforcement-site.yml), as docs/publishing.md shows it."""
+    from generator.config.schema import load_config
+    from generator.publish.hosting import hosting_files
+
+    repo = Path(__file__).resolve().parents[2]
+    config = load_config(repo / "enforcement-site.yml")
+    return {f"docs/hosting/{f.name}": f.text for f in hosting_files(config)}
+
+
 REFERENCES = {"docs/configuration.md": configuration_reference,
-              "docs/problems.md": problems_reference}
+              "docs/problems.md": problems_reference,
+              **{name: (lambda text=text: text) for name, text in hosting_examples().items()}}
 
 
 def main() -> int:
