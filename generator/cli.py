@@ -53,12 +53,13 @@ def _summary(build: object) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.app.build import build
+    from generator.app.reports import write_summary
     from generator.app.result import BuildFailed
 
     try:
         result = build(args.config, args.mkdocs, args.site_dir, args.reports_dir,
                        strict=args.strict, today=args.today, accept_drop=args.accept_drop)
-    except BuildFailed as exc:
+    except BuildFailed as exc:  # the build wrote reports/summary.md itself
         _err(f"Build failed: {exc}")
         if exc.published:
             _err(f"The new site was published in {args.site_dir}/.")
@@ -66,6 +67,9 @@ def cmd_build(args: argparse.Namespace) -> int:
             _err(f"The previous site in {args.site_dir}/ was left as it was. "
                  f"Reports are in {args.reports_dir}/.")
         return EXIT_DATA
+    except GeneratorError as exc:  # the configuration, or another build running
+        write_summary(args.reports_dir.absolute(), None, exc)
+        raise
     _summary(result)
     _say(f"\nSite built in {args.site_dir}/; reports in {args.reports_dir}/.")
     return EXIT_OK

@@ -87,15 +87,15 @@ def hosting_examples() -> dict[str, str]:
 
 
 REFERENCES = {"docs/configuration.md": configuration_reference,
-              "docs/problems.md": problems_reference,
-              **{name: (lambda text=text: text) for name, text in hosting_examples().items()}}
+              "docs/problems.md": problems_reference}
 
 
 def main() -> int:
-    for name, make in REFERENCES.items():
+    texts = {name: make() for name, make in REFERENCES.items()} | hosting_examples()
+    for name, text in texts.items():
         target = Path(name)
         target.parent.mkdir(exist_ok=True)
-        target.write_text(make(), encoding="utf-8")
+        target.write_text(text, encoding="utf-8")
         print(f"wrote {target}")
     return 0
 
