@@ -124,8 +124,8 @@ def test_a_file_that_breaks_its_schema_fails_validation(built: Project, tmp_path
     broken = first.replace(re.search(r"\d{4}-\d{2}-\d{2}", first).group(), "31/12/2025", 1)
     (copy / "register.csv").write_text(text.replace(first, broken, 1))
     other = _rows(copy / "other-notices.csv")[0]
-    (copy / "register.csv").open("a").write(",".join(
-        f'"{v}"' for v in {**other, "reference": "X/1"}.values()) + "\n")
+    with (copy / "register.csv").open("a", encoding="utf-8") as handle:
+        handle.write(",".join(f'"{v}"' for v in {**other, "reference": "X/1"}.values()) + "\n")
     report = frictionless.validate(str(copy / "datapackage.json"))
     errors = report.flatten(["fieldName", "type"])
     assert not report.valid
@@ -191,7 +191,7 @@ def test_every_page_advertises_the_register_feed(built: Project):
         assert len(links) == 1, page
         target = posixpath.normpath(posixpath.join(
             page.parent.relative_to(built.site).as_posix(), links[0]))
-        assert target == "register/feed.xml", page
+        assert target == "feed.xml", page
 
 
 def test_each_ward_has_a_feed_of_its_own_entries_linked_from_its_list(built: Project):
@@ -218,7 +218,7 @@ def test_each_ward_has_a_feed_of_its_own_entries_linked_from_its_list(built: Pro
 def test_the_open_data_page_lists_files_feeds_and_the_column_mapping(built: Project):
     page = html.unescape((built.site / "open-data" / "index.html").read_text())
     for href in ("../downloads/register.csv", "../downloads/other-notices.csv",
-                 "../downloads/datapackage.json", "../register/feed.xml",
+                 "../downloads/datapackage.json", "../feed.xml",
                  "../register/ward/"):
         assert f'href="{href}' in page, href
     text = re.sub(r"<[^>]+>", "", page)

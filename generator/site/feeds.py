@@ -16,7 +16,10 @@ from generator.core.untrusted import xml_text
 from generator.site.opendata import LICENCE
 from generator.site.register import Entry
 
-REGISTER_FEED = "register/feed.xml"
+# At the root of the site: Material fetches sitemap.xml from the folder of every
+# <link rel="alternate"> a page has (for its language switcher), and the one sitemap
+# is at the root.
+REGISTER_FEED = "feed.xml"
 LATEST = 50  # entries in a feed: enough for a reader that looks once a week
 
 
