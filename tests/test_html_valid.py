@@ -70,8 +70,9 @@ def target(request: pytest.FixtureRequest) -> SiteUnderTest:
 # ---- Pages -------------------------------------------------------------------------
 
 
-PAGE_TYPES = ("home", "content-faq", "register", "register-address", "register-entry",
-              "map-register", "map-cases", "statistics", "quarterly-report", "search")
+PAGE_TYPES = ("home", "content-faq", "content-open-data", "register", "register-address",
+              "register-ward", "register-entry", "map-register", "map-cases", "statistics",
+              "quarterly-report", "search")
 
 
 def sample_entry(site: Path) -> tuple[str, str]:
@@ -89,12 +90,16 @@ def page_types(site: Path) -> dict[str, str]:
     """One URL path of each page type, found in the built site, by name."""
     letters = sorted(p.name for p in (site / "register" / "address").iterdir() if p.is_dir())
     assert letters, f"no address index pages in {site}"
+    wards = sorted(p.name for p in (site / "register" / "ward").iterdir() if p.is_dir())
+    assert wards, f"no ward pages in {site}"
     reference, entry = sample_entry(site)
     paths = {
         "home": "/",
         "content-faq": "/faq/",
+        "content-open-data": "/open-data/",
         "register": "/register/",
         "register-address": f"/register/address/{letters[0]}/",
+        "register-ward": f"/register/ward/{wards[0]}/",
         "register-entry": entry,
         "map-register": "/maps/register/",
         "map-cases": "/maps/cases/",

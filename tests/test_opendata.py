@@ -21,6 +21,7 @@ import pytest
 
 from conftest import Project
 from generator.core.model import NoticeType
+from generator.site.opendata import FIELDS
 from generator.site.statistics import table_csv
 from generator.stats.tables import Table
 
@@ -221,8 +222,16 @@ def test_the_open_data_page_lists_files_feeds_and_the_column_mapping(built: Proj
                  "../downloads/datapackage.json", "../feed.xml",
                  "../register/ward/"):
         assert f'href="{href}' in page, href
-    text = re.sub(r"<[^>]+>", "", page)
+    table = page.split('<caption>Columns of the register files</caption>', 1)[1]
+    rows = re.findall(r'<tr><th scope="row"><code>([^<]+)</code></th><td>(\w+)</td>'
+                      r"<td>[^<]+</td><td>(.*?)</td></tr>", table.split("</table>", 1)[0])
+    assert [name for name, _, _ in rows] == [name for name, _, _ in FIELDS]
+    national = {name: mapped for name, _, mapped in rows}
     for column in ("reference", "organisation", "entry-date", "start-date", "end-date",
                    "point"):
-        assert re.search(rf"\b{column}\s*: ", text), column
+        assert national[column].startswith(f"<code>{column}</code>: "), column
+    assert national["breach-summary"] == "this register's own column"
+    assert "tabindex=\"0\" role=\"region\" aria-label=\"Columns of the register files\"" \
+        in page
+    text = re.sub(r"<[^>]+>", " ", page)
     assert "We update them every night" in " ".join(text.split())

@@ -12,7 +12,7 @@ from generator.privacy.anonymise import PublicData
 from generator.config.schema import Config
 from generator.stats.tables import FIGURES, Statistics
 from generator.site.common import longdate, render
-from generator.site.opendata import columns_markdown
+from generator.site.opendata import columns_table
 from generator.site.register import Entry
 
 LATEST = 5
@@ -71,6 +71,6 @@ def page_context(public: PublicData, stats: Statistics, config: Config,
         },
         "latest_notices": _latest_notices(public, published),
         "stat": _stat_function(stats, threshold),
-        "open_data_columns": Markup(columns_markdown()),  # written by us, never input
+        "open_data_columns": Markup(columns_table()),  # written by us, never input
     }
     return context, date_text

@@ -8,7 +8,9 @@ most 6 decimal places.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import re
 from typing import Any
 
 from generator.config.schema import Config
@@ -116,15 +118,23 @@ def schema(name: str = REGISTER) -> dict[str, Any]:
     return {"fields": fields, "missingValues": [""], "primaryKey": ["reference"]}
 
 
-def columns_markdown() -> str:
-    """The columns as a Markdown table for the open data page: name, type, meaning and
-    how it maps to Planning Data. Text from this module only, never from input."""
-    rows = ["| Column | Type | What it holds | Planning Data field |",
-            "| --- | --- | --- | --- |"]
-    for name, doc, kind in FIELDS:
-        national = PLANNING_DATA.get(name, "this register's own column")
-        rows.append(f"| `{name}` | {kind} | {doc} | {national} |")
-    return "\n".join(rows) + "\n"
+def columns_table() -> str:
+    """The columns as an HTML table for the open data page (in a focusable scrolling
+    region, as a wide table must be on a narrow screen): name, type, meaning and how it
+    maps to Planning Data. Text from this module only, never from input."""
+    code = re.compile(r"`([^`]+)`")
+    rows = "".join(
+        f"<tr><th scope=\"row\"><code>{name}</code></th><td>{kind}</td>"
+        f"<td>{html.escape(doc)}</td><td>"
+        + code.sub(r"<code>\1</code>", html.escape(PLANNING_DATA.get(
+            name, "this register's own column"))) + "</td></tr>"
+        for name, doc, kind in FIELDS)
+    caption = "Columns of the register files"
+    return (f'<div class="table-scroll" tabindex="0" role="region" aria-label="{caption}">\n'
+            f"<table>\n<caption>{caption}</caption>\n<thead><tr><th scope=\"col\">Column"
+            '</th><th scope="col">Type</th><th scope="col">What it holds</th>'
+            '<th scope="col">Planning Data field</th></tr></thead>\n'
+            f"<tbody>{rows}</tbody>\n</table>\n</div>\n")
 
 
 def _iso(value: dt.date | None) -> str:
