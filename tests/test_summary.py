@@ -87,6 +87,8 @@ def _step() -> dict:
     ({"JOB_STATUS": "failure", "BUILD": "failure"}, "The build stopped"),
     ({"JOB_STATUS": "failure", "BUILD": "success", "GATE": "failure"},
      "failed its quality checks"),
+    ({"JOB_STATUS": "failure", "BUILD": "success", "OPENDATA": "failure"},
+     "The open data files do not match their description"),
 ])
 def test_the_workflow_summary_explains_each_failure(tmp_path: Path, outcomes, expected):
     step = _step()
@@ -95,7 +97,7 @@ def test_the_workflow_summary_explains_each_failure(tmp_path: Path, outcomes, ex
     (tmp_path / "reports" / "summary.md").write_text("# From the build\n")
     env = {"PATH": os.environ["PATH"], "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
            "FETCH": "", "INSTALL": "", "VALIDATE": "", "BUILD": "", "TESTS": "",
-           "GATE": "", **outcomes}
+           "GATE": "", "OPENDATA": "", **outcomes}
     result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=tmp_path, env=env,
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
