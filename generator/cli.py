@@ -103,6 +103,7 @@ def _content_summary(build: object, reports_dir: Path) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.app.build import build
+    from generator.app.reports import write_summary
     from generator.app.result import BuildFailed
     from generator.app.tracker_key import load_tracker_key
 
@@ -112,7 +113,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         result = build(args.config, args.mkdocs, args.site_dir, args.reports_dir,
                        strict=args.strict, today=args.today, accept_drop=args.accept_drop,
                        tracker_key=key)
-    except BuildFailed as exc:
+    except BuildFailed as exc:  # the build wrote reports/summary.md itself
         _err(f"Build failed: {exc}")
         if exc.published:
             _err(f"The new site was published in {args.site_dir}/.")
@@ -120,6 +121,9 @@ def cmd_build(args: argparse.Namespace) -> int:
             _err(f"The previous site in {args.site_dir}/ was left as it was. "
                  f"Reports are in {args.reports_dir}/.")
         return EXIT_DATA
+    except GeneratorError as exc:  # the configuration, or another build running
+        write_summary(args.reports_dir.absolute(), None, exc)
+        raise
     _summary(result)
     _content_summary(result, args.reports_dir)
     if key is None:
@@ -187,6 +191,27 @@ def cmd_sample(args: argparse.Namespace) -> int:
                            ward_code_property=args.ward_code_property,
                            ward_name_property=args.ward_name_property)
     _say(f"Wrote a sample export to {args.out}/: {summary}")
+    return EXIT_OK
+
+
+def cmd_package(args: argparse.Namespace) -> int:
+    from generator.publish.package import write_package
+
+    packaged = write_package(args.site_dir, args.out, load_config(args.config))
+    _say(f"Wrote {packaged.zip_path} ({packaged.files:,} files of the site in "
+         f"{args.site_dir}/, with SHA256SUMS, hosting/ and README.txt).")
+    _say(f"Its SHA-256 checksum, {packaged.sha256}, is in {packaged.zip_path}.sha256.")
+    return EXIT_OK
+
+
+def cmd_hosting(args: argparse.Namespace) -> int:
+    from generator.publish.hosting import hosting_files
+
+    config = load_config(args.config)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for hosting in hosting_files(config):
+        (args.out / hosting.name).write_text(hosting.text, encoding="utf-8")
+        _say(f"{args.out / hosting.name}: {hosting.purpose}")
     return EXIT_OK
 
 
@@ -345,6 +370,30 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="overwrite the tool's files in a folder made before")
     p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("package", help="write the built site as a zip for a web team",
+                       description="Write the published site, a SHA256SUMS file of its "
+                       "files, ready-made server configuration and a README into one "
+                       "zip. The same site always gives a byte-identical zip.")
+    p.add_argument("--config", type=Path, default=Path("enforcement-site.yml"),
+                   help="site configuration (default: enforcement-site.yml)")
+    p.add_argument("--site-dir", type=Path, default=Path("site"),
+                   help="the built site (default: site)")
+    p.add_argument("--out", type=Path, default=Path("site.zip"),
+                   help="the zip to write (default: site.zip); its checksum goes in "
+                   "the same name with .sha256")
+    p.set_defaults(func=cmd_package)
+
+    p = sub.add_parser("hosting", help="write server configuration for the site",
+                       description="Write the security headers, caching rules and file "
+                       "types for nginx, Apache, IIS, Azure Static Web Apps, Netlify or "
+                       "Cloudflare Pages and Amazon S3 with CloudFront "
+                       "(docs/publishing.md says where each goes).")
+    p.add_argument("--config", type=Path, default=Path("enforcement-site.yml"),
+                   help="site configuration (default: enforcement-site.yml)")
+    p.add_argument("--out", type=Path, default=Path("hosting"),
+                   help="folder to write into (default: hosting)")
+    p.set_defaults(func=cmd_hosting)
 
     p = sub.add_parser("serve", help="preview the site while editing pages",
                        description="Build the data once, then preview the site; edited "

@@ -69,7 +69,8 @@ def target(request: pytest.FixtureRequest) -> SiteUnderTest:
 # ---- Pages -------------------------------------------------------------------------
 
 
-PAGE_TYPES = ("home", "content-faq", "content-buying", "register", "register-streets",
+PAGE_TYPES = ("home", "content-faq", "content-buying", "content-open-data", "register",
+              "register-streets",
               "register-address", "register-ward", "register-entry", "map-register",
               "map-cases", "statistics", "quarterly-report", "search", "not-found",
               "tracker")
@@ -91,11 +92,13 @@ def page_types(site: Path) -> dict[str, str]:
     letters = sorted(p.name for p in (site / "register" / "address").iterdir() if p.is_dir())
     assert letters, f"no address index pages in {site}"
     wards = sorted(p.name for p in (site / "register" / "ward").iterdir() if p.is_dir())
+    assert wards, f"no ward pages in {site}"
     reference, entry = sample_entry(site)
     paths = {
         "home": "/",
         "content-faq": "/faq/",
         "content-buying": "/buying-a-property/",
+        "content-open-data": "/open-data/",
         "register": "/register/",
         "register-streets": "/register/address/",
         "register-address": f"/register/address/{letters[0]}/",

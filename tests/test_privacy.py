@@ -529,10 +529,13 @@ class CanaryBuild:
         return Haystack(path.read_text(encoding="utf-8"))
 
     def csv_row(self, reference: str) -> dict[str, str]:
-        with (self.project.site / "downloads" / "register.csv").open(encoding="utf-8",
-                                                                     newline="") as handle:
-            rows = [r for r in csv.DictReader(handle) if r["reference"] == reference]
-        assert len(rows) == 1, f"{reference} is not once in register.csv"
+        """The notice's row in register.csv or other-notices.csv (once, in one)."""
+        rows = []
+        for name in ("register.csv", "other-notices.csv"):
+            with (self.project.site / "downloads" / name).open(encoding="utf-8",
+                                                               newline="") as handle:
+                rows += [r for r in csv.DictReader(handle) if r["reference"] == reference]
+        assert len(rows) == 1, f"{reference} is not once in the notices' downloads"
         return rows[0]
 
 
@@ -734,11 +737,12 @@ def test_published_notice_location_does_appear(canary: CanaryBuild, key):
     for spelling in date_spellings(notice["Date Served"])[2:3]:
         assert page.contains(spelling)
     assert page.has_grid_reference(float(notice["Easting"]), float(notice["Northing"]))
-    for file in ("downloads/register.csv", "downloads/register.json",
-                 "downloads/register.geojson"):
+    downloads = "register" if key in REGISTER_KEYS else "other-notices"
+    for file in (f"downloads/{downloads}.csv", f"downloads/{downloads}.json",
+                 f"downloads/{downloads}.geojson"):
         assert Haystack(site.files[file]).contains(notice["Site Address"]), file
     if key in REGISTER_KEYS:
-        assert Haystack(site.files["register/feed.xml"]).contains(notice["Notice Ref"])
+        assert Haystack(site.files["feed.xml"]).contains(notice["Notice Ref"])
         assert Haystack(site.files["maps/register-map.js"]).has_point(*lat_lon(notice))
     assert slug(notice["Notice Ref"]) in site.files["sitemap.xml"]
     # The register's search index shows the address in its results, so the searches
@@ -904,8 +908,8 @@ def test_field_policy_can_drop_breach_summaries(no_summaries: CanaryBuild):
         assert no_summaries.csv_row(NOTICES[key]["Notice Ref"])["breach-summary"] == ""
     assert not site.contains("change of use from a shop")
     assert not site.contains("strewn with magenta tyres")
-    for name in ("downloads/register.csv", "downloads/register.geojson",
-                 "downloads/register.json"):
+    for name in (f"downloads/{file}.{kind}" for file in ("register", "other-notices")
+                 for kind in ("csv", "geojson", "json")):
         text = site.files[name]
         if name.endswith(".csv"):
             rows = list(csv.DictReader(text.splitlines()))

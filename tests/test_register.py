@@ -92,7 +92,7 @@ def test_datapackage_validates_with_frictionless(built: Project):
 
 
 def test_atom_feed_is_well_formed_and_links_to_entries(built: Project):
-    feed = ET.parse(built.site / "register" / "feed.xml").getroot()
+    feed = ET.parse(built.site / "feed.xml").getroot()
     ns = {"a": "http://www.w3.org/2005/Atom"}
     entries = feed.findall("a:entry", ns)
     assert entries

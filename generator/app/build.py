@@ -193,5 +193,5 @@ def build(config_path: Path, mkdocs_yml: Path, site_dir: Path, reports_dir: Path
             if result.scanner is not None:
                 result.scanner.close()
             clearing.join()
-            reports.write_whatever_happened(result, reports_dir)
+            reports.write_whatever_happened(result, reports_dir, summary=True)
     return result

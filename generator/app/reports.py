@@ -14,10 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from generator.app.result import Build, BuildFailed, cannot_write
+from generator.core.errors import GeneratorError
 from generator.core.kinds import KINDS
 from generator.core.problems import Problems
 from generator.core.untrusted import csv_text
 from generator.site.tracker import TRACK_PAGE
+
+SUMMARY = "summary.md"
+SHOWN_KINDS = 10
 
 
 def _late_entries(build: Build) -> list[list[str]]:
@@ -184,12 +188,106 @@ def write_tracker_codes(build: Build, folder: Path) -> None:
     os.replace(partial, path)
 
 
-def write_whatever_happened(result: Build, reports_dir: Path) -> None:
-    """The reports, whatever happened. When the build is failing already, a report that
-    cannot be written (a full disk) must not hide why it failed."""
-    failing = sys.exc_info()[1] is not None
+def summary_markdown(build: Build | None, failure: BaseException | None,
+                     published: bool = False) -> str:
+    """What happened, in plain English for the council's data officer: the nightly
+    workflow shows it as the job's summary. It quotes no value from the export (only
+    counts, the catalogue's words for each kind of problem, and the failure's own
+    message, which the log shows anyway), because a workflow's summary can be public."""
+    lines: list[str] = []
+    if failure is None or published:
+        lines += ["# The site was updated", ""]
+        if failure is not None:
+            lines += [f"The new site was published, but then: {_reason(failure)}", ""]
+    else:
+        lines += ["# The site was NOT updated", "",
+                  "**The site people see has not changed**: it is still the last one "
+                  "that passed every check. Nothing was lost.", "",
+                  "## What went wrong", "", _reason(failure), "",
+                  "## What to do", "", *_advice(failure), ""]
+    if build is not None and build.public is not None:
+        lines += [f"Data up to {build.public.export_date:%-d %B %Y}: "
+                  f"{len(build.public.register):,} notices on the register and "
+                  f"{len(build.public.other_notices):,} other notices.", ""]
+    if build is not None and build.ledger.summary():
+        summary = build.ledger.summary()
+        columns = list(next(iter(summary.values())).keys())
+        lines += ["## Rows read from the export", "",
+                  "| file | " + " | ".join(columns) + " |",
+                  "| --- |" + " --- |" * len(columns)]
+        lines += [f"| {file} | " + " | ".join(f"{v:,}" for v in row.values()) + " |"
+                  for file, row in summary.items()]
+        lines.append("")
+    if build is not None and len(build.problems):
+        lines += ["## Problems in the export", "",
+                  "A row with an error is left out of the site; a warning keeps it. The "
+                  "full list, row by row, is reports/issues.csv.", "",
+                  "| rows | problem | what it means | how to fix it |",
+                  "| --- | --- | --- | --- |"]
+        for code, count in build.problems.by_kind().most_common(SHOWN_KINDS):
+            kind = KINDS[code]
+            lines.append(f"| {count:,} | {kind.severity.value}: `{code}` | {kind.means} "
+                         f"| {kind.fix} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _reason(failure: BaseException) -> str:
+    if isinstance(failure, GeneratorError):
+        return failure.explain()
+    if isinstance(failure, OSError):
+        return cannot_write(failure)
+    return (f"an unexpected error ({type(failure).__name__}). This is a fault in the "
+            "generator, not in your data: please report it with the log of this run.")
+
+
+def _advice(failure: BaseException) -> list[str]:
+    text = str(failure)
+    advice = []
+    if "leak scan" in text:
+        advice.append("- The site would have shown personal data (a name, an email "
+                      "address or a phone number from the export) where it must not. "
+                      "Check in data/mapping.yml that no column holding people's details "
+                      "is mapped to a published field, and that names are in the "
+                      "columns the mapping marks as people. Do not publish until it is "
+                      "fixed.")
+    if "--accept-drop" in text:
+        advice.append("- If the fall is real (many notices withdrawn at once), run the "
+                      "build once with --accept-drop: on GitHub, run the workflow by hand "
+                      "after setting it (docs/publishing.md).")
+    if "--strict" in text:
+        advice.append("- Correct the rows listed in reports/issues.csv in the back-office "
+                      "system, or turn off STRICT_EXPORT to leave bad rows out.")
+    advice += [
+        "- Read the message above, and the tables below: they say which file and which "
+        "kind of problem.",
+        "- Download the reports (the workflow's `reports` artifact, or the reports/ "
+        "folder) for the details.",
+        "- Fix the export or data/mapping.yml, then run the build again (on GitHub: "
+        "Actions, Nightly build and publish, Run workflow). Otherwise tomorrow night's "
+        "build tries again with tomorrow's export.",
+    ]
+    return advice
+
+
+def write_summary(reports_dir: Path, build: Build | None, failure: BaseException | None,
+                  published: bool = False) -> None:
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    (reports_dir / SUMMARY).write_text(summary_markdown(build, failure, published),
+                                       encoding="utf-8")
+
+
+def write_whatever_happened(result: Build, reports_dir: Path, summary: bool = False) -> None:
+    """The reports, whatever happened (with `summary`, a build's: summary.md too). When
+    the build is failing already, a report that cannot be written (a full disk) must not
+    hide why it failed."""
+    failure = sys.exc_info()[1]
+    failing = failure is not None
     try:
         write_all(result, reports_dir)
+        if summary:
+            write_summary(reports_dir, result, failure,
+                          published=isinstance(failure, BuildFailed) and failure.published)
     except OSError as exc:
         if not failing:
             published = result.leaks is not None and result.leaks.clean

@@ -85,6 +85,10 @@ class Site:
     language: str = option("en", "Language code of the pages.")
     title: str = option("Planning enforcement", "Title of the site, after the council "
                         "name.")
+    update_schedule: str = option("every night", "How often the site and its open data "
+                                  "are rebuilt, in words ('every night', 'every "
+                                  "weekday'): the open data page and the data package "
+                                  "say so.")
 
 
 @dataclass

@@ -75,15 +75,27 @@ def problems_reference() -> str:
     return "\n".join(lines) + "\n"
 
 
+def hosting_examples() -> dict[str, str]:
+    """docs/hosting/: the server configuration `enforcement-site hosting` writes, for the
+    example configuration (enforcement-site.yml), as docs/publishing.md shows it."""
+    from generator.config.schema import load_config
+    from generator.publish.hosting import hosting_files
+
+    repo = Path(__file__).resolve().parents[2]
+    config = load_config(repo / "enforcement-site.yml")
+    return {f"docs/hosting/{f.name}": f.text for f in hosting_files(config)}
+
+
 REFERENCES = {"docs/configuration.md": configuration_reference,
               "docs/problems.md": problems_reference}
 
 
 def main() -> int:
-    for name, make in REFERENCES.items():
+    texts = {name: make() for name, make in REFERENCES.items()} | hosting_examples()
+    for name, text in texts.items():
         target = Path(name)
         target.parent.mkdir(exist_ok=True)
-        target.write_text(make(), encoding="utf-8")
+        target.write_text(text, encoding="utf-8")
         print(f"wrote {target}")
     return 0
 

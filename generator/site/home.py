@@ -11,6 +11,7 @@ from markupsafe import Markup
 from generator.config.schema import Config
 from generator.privacy.anonymise import PublicData
 from generator.site.common import longdate, render
+from generator.site.opendata import columns_table
 from generator.site.register import Entry, date_label
 from generator.site.tracker import tracker_form
 from generator.stats.tables import FIGURES, Statistics
@@ -85,5 +86,6 @@ def page_context(public: PublicData, stats: Statistics, config: Config,
         "tracker": {"on": tracker,
                     "closed_within_days": config.tracker.closed_within_days},
         "tracker_form": tracker_form(tracker, config),
+        "open_data_columns": Markup(columns_table()),  # written by us, never input
     }
     return context, date_text

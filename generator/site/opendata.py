@@ -8,13 +8,16 @@ most 6 decimal places.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import re
 from typing import Any
 
 from generator.config.schema import Config
 from generator.core.fields import FIELDS as CANONICAL_FIELDS
 from generator.core.fields import FieldKind
-from generator.core.untrusted import csv_text, xml_text
+from generator.core.model import AppealOutcome, NoticeType
+from generator.core.untrusted import csv_text
 from generator.privacy.anonymise import PublicNotice
 from generator.site.common import GeneratedSite
 from generator.site.register import Entry
@@ -31,10 +34,13 @@ SPREADSHEET_SAFETY = ("In the CSV files, a text value that starts with =, +, -, 
 
 # Columns of the register's downloads that no one canonical field holds.
 _DERIVED = {
-    "organisation": ("The issuing authority", "string"),
-    "on-statutory-register": ("Whether the notice is on the s.188 register", "boolean"),
+    "organisation": ("The issuing authority, as a Planning Data organisation "
+                     "identifier (e.g. local-authority:NBK)", "string"),
+    "on-statutory-register": ("Whether the notice is on the s.188 register (true or "
+                              "false)", "boolean"),
     "status": ("Status in plain words on the date of the data", "string"),
-    "point": ("Location as WGS84 WKT", "string"),
+    "point": ("Location as WGS84 Well-Known Text, POINT(longitude latitude), to 6 "
+              "decimal places", "string"),
     "point-method": ("How the point was found: coordinates (from the record), uprn (the "
                      "property's UPRN in the address gazetteer), address (the address "
                      "matched in the gazetteer) or postcode (the centre of the postcode "
@@ -50,6 +56,18 @@ _COLUMNS = ("reference", "organisation", "notice-type", "on-statutory-register",
             "related-notice", "document-url", "entry-date", "start-date", "end-date")
 _CANONICAL = {f.open_data: f for f in CANONICAL_FIELDS if f.open_data}
 
+# How each column relates to the national Planning Data conventions
+# (https://www.planning.data.gov.uk/): the shared fields every dataset has, and the
+# columns that are this register's own.
+PLANNING_DATA = {
+    "reference": "`reference`: the record's identifier within the organisation",
+    "organisation": "`organisation`: the publishing organisation's identifier",
+    "point": "`point`: WGS84 WKT point",
+    "entry-date": "`entry-date`: the date the record was entered",
+    "start-date": "`start-date`: the date the thing recorded began",
+    "end-date": "`end-date`: the date it ended; empty while it lasts",
+}
+
 
 def _describe(column: str) -> tuple[str, str, str]:
     """(column, description, Frictionless type): from the canonical field it holds."""
@@ -61,6 +79,66 @@ def _describe(column: str) -> tuple[str, str, str]:
 
 # (field name, description, Frictionless type), in the downloads' column order
 FIELDS: list[tuple[str, str, str]] = [_describe(column) for column in _COLUMNS]
+
+# The downloads of published notices: the statutory register, and the notices the
+# council publishes that are not on it, never mixed in one file.
+REGISTER, OTHER_NOTICES = "register", "other-notices"
+FILE_TITLES = {
+    REGISTER: "Statutory planning enforcement register",
+    OTHER_NOTICES: "Other planning enforcement notices (not on the statutory register)",
+}
+FILE_DESCRIPTIONS = {
+    REGISTER: "The notices on the statutory planning enforcement register kept under "
+              "section 188 of the Town and Country Planning Act 1990: enforcement, stop, "
+              "breach of condition and enforcement warning notices, planning enforcement "
+              "orders and CIL stop notices. A notice that is quashed or withdrawn is "
+              "removed; a notice that is complied with stays.",
+    OTHER_NOTICES: "Formal notices the council publishes although the law does not put "
+                   "them on the statutory register, such as planning contravention "
+                   "notices, section 215 (untidy land) notices and temporary stop notices.",
+}
+
+
+def schema(name: str = REGISTER) -> dict[str, Any]:
+    """The Frictionless Table Schema of the downloads `name` (CSV, JSON, GeoJSON
+    properties). A value the export does not give is empty: "not recorded"."""
+    on_register = name == REGISTER
+    enums: dict[str, list[Any]] = {
+        "notice-type": [t.value for t in NoticeType if t.on_register == on_register],
+        "appeal-outcome": [o.value for o in AppealOutcome],
+        "on-statutory-register": [on_register]}
+    fields: list[dict[str, Any]] = []
+    for column, doc, kind in FIELDS:
+        field: dict[str, Any] = {"name": column, "description": doc, "type": kind}
+        if column in enums:
+            field["constraints"] = {"enum": enums[column]}
+        if kind == "boolean":
+            field.update(trueValues=["true"], falseValues=["false"])
+        if kind == "date":
+            field["format"] = "default"  # ISO 8601, YYYY-MM-DD
+        if column == "reference":
+            field["constraints"] = {"required": True, "unique": True}
+        fields.append(field)
+    return {"fields": fields, "missingValues": [""], "primaryKey": ["reference"]}
+
+
+def columns_table() -> str:
+    """The columns as an HTML table for the open data page (in a focusable scrolling
+    region, as a wide table must be on a narrow screen): name, type, meaning and how it
+    maps to Planning Data. Text from this module only, never from input."""
+    code = re.compile(r"`([^`]+)`")
+    rows = "".join(
+        f"<tr><th scope=\"row\"><code>{name}</code></th><td>{kind}</td>"
+        f"<td>{html.escape(doc)}</td><td>"
+        + code.sub(r"<code>\1</code>", html.escape(PLANNING_DATA.get(
+            name, "this register's own column"))) + "</td></tr>"
+        for name, doc, kind in FIELDS)
+    caption = "Columns of the register files"
+    return (f'<div class="table-scroll" tabindex="0" role="region" aria-label="{caption}">\n'
+            f"<table>\n<caption>{caption}</caption>\n<thead><tr><th scope=\"col\">Column"
+            '</th><th scope="col">Type</th><th scope="col">What it holds</th>'
+            '<th scope="col">Planning Data field</th></tr></thead>\n'
+            f"<tbody>{rows}</tbody>\n</table>\n</div>\n")
 
 
 def _iso(value: dt.date | None) -> str:
@@ -120,63 +198,14 @@ def _json_with_list(head: dict[str, Any], key: str, items: list[dict[str, Any]])
                                           for item in items) + "\n]}\n")
 
 
-def _datapackage(config: Config, export_date: dt.date) -> str:
-    package = {
-        "name": "planning-enforcement-register",
-        "title": f"{config.council.name}: planning enforcement register",
-        "description": "Notices on the statutory planning enforcement register (s.188 "
-                       "Town and Country Planning Act 1990). " + LICENCE + " "
-                       + SPREADSHEET_SAFETY,
-        "licenses": [{"name": "OGL-UK-3.0", "path": LICENCE_URL,
-                      "title": "Open Government Licence v3.0"}],
-        "created": f"{export_date.isoformat()}T00:00:00Z",
-        "resources": [{
-            "name": "register", "path": "register.csv", "format": "csv",
-            "mediatype": "text/csv", "encoding": "utf-8",
-            "description": SPREADSHEET_SAFETY,
-            "schema": {"fields": [{"name": name, "description": doc, "type": kind}
-                                  for name, doc, kind in FIELDS],
-                       "primaryKey": ["reference"]},
-        }],
-    }
-    return json.dumps(package, indent=2) + "\n"
-
-
-def _feed(entries: list[Entry], config: Config, export_date: dt.date) -> str:
-    base = config.site.url or "/"
-    latest = sorted(entries, key=lambda e: (e.notice.entered_on_register
-                                            or e.notice.event_date or dt.date.min,
-                                            e.notice.reference), reverse=True)[:50]
-    items = []
-    for e in latest:
-        n = e.notice
-        updated = n.entered_on_register or n.event_date or export_date
-        link = f"{base}register/entries/{e.slug}/"
-        items.append(
-            "<entry>"
-            f"<title>{xml_text(n.notice_type.label)} {xml_text(n.reference)}: "
-            f"{xml_text(n.address or 'address not recorded')}</title>"
-            f'<link href="{xml_text(link)}"/><id>{xml_text(link)}</id>'
-            f"<updated>{updated.isoformat()}T00:00:00Z</updated>"
-            f"<summary>{xml_text(n.status)}</summary></entry>")
-    return ('<?xml version="1.0" encoding="utf-8"?>\n'
-            '<feed xmlns="http://www.w3.org/2005/Atom">'
-            f"<title>{xml_text(config.council.name)}: enforcement register</title>"
-            f'<link href="{xml_text(base)}register/"/>'
-            f"<id>{xml_text(base)}register/feed.xml</id>"
-            f"<updated>{export_date.isoformat()}T00:00:00Z</updated>"
-            f"<rights>{xml_text(LICENCE)}</rights>"
-            + "".join(items) + "</feed>\n")
-
-
 def open_data(site: GeneratedSite, entries: list[Entry], others: list[Entry],
               config: Config, export_date: dt.date) -> None:
-    published = entries + others
-    records = [record(e.notice, config) for e in published]
-    site.add_file("downloads/register.csv", _csv(records))
-    site.add_file("downloads/register.json", _json_with_list(
-        {"licence": LICENCE, "licence-url": LICENCE_URL, "entry-date": export_date.isoformat()},
-        "entries", records))
-    site.add_file("downloads/register.geojson", _geojson(published, records))
-    site.add_file("downloads/datapackage.json", _datapackage(config, export_date))
-    site.add_file("register/feed.xml", _feed(entries, config, export_date))
+    """register.* holds the statutory register only; other-notices.* the notices that
+    are not on it (empty files when the council publishes none)."""
+    for name, published in ((REGISTER, entries), (OTHER_NOTICES, others)):
+        records = [record(e.notice, config) for e in published]
+        site.add_file(f"downloads/{name}.csv", _csv(records))
+        site.add_file(f"downloads/{name}.json", _json_with_list(
+            {"title": FILE_TITLES[name], "licence": LICENCE, "licence-url": LICENCE_URL,
+             "entry-date": export_date.isoformat()}, "entries", records))
+        site.add_file(f"downloads/{name}.geojson", _geojson(published, records))

@@ -239,8 +239,10 @@ class ListStyle:
 
 
 def _list_pages(site: GeneratedSite, path: str, title: str, caption: str, intro: str,
-                entries: list[Entry], per_page: int, style: ListStyle) -> None:
-    """One list split into pages: path.md, path-2.md, ..."""
+                entries: list[Entry], per_page: int, style: ListStyle,
+                feed: str = "") -> None:
+    """One list split into pages: path.md, path-2.md, ...; `feed` is the address of
+    the list's own feed, from each of its pages."""
     pages = max(1, math.ceil(len(entries) / per_page))
     folder, base = path.rsplit("/", 1)
     for page in range(1, pages + 1):
@@ -252,24 +254,40 @@ def _list_pages(site: GeneratedSite, path: str, title: str, caption: str, intro:
         body = render("entry_list.html", intro=intro, entries=entries, shown=shown,
                       caption=caption, export_date=style.export_date, stale=style.stale,
                       date_label=style.date_label, page=page, pages=pages,
-                      pager=pager, prefix="../" * depth)
+                      pager=pager, prefix="../" * depth, feed=feed)
         site.add_fast_page(page_path, title + (f" (page {page})" if page > 1 else ""), body)
 
 
 def _grouped_index(site: GeneratedSite, folder: str, title: str, intro: str,
                    groups: dict[str, list[Entry]], label_of: Callable[[str], str],
-                   config: Config, style: ListStyle) -> None:
+                   config: Config, style: ListStyle, feeds: bool = False
+                   ) -> list[Group]:
+    """A page of links to one list for each group. With `feeds`, each list links the
+    feed at feed.xml in its folder (written by the feeds stage)."""
     links = []
+    made = []
     slugs, _ = unique_slugs(groups)
     for key in groups:
         slug = slugs[key]
         label = label_of(key)
         _list_pages(site, f"register/{folder}/{slug}", f"{title}: {label}",
                     f"Register entries: {label}", "", groups[key],
-                    config.register.entries_per_index_page, style)
+                    config.register.entries_per_index_page, style,
+                    feed=f"../{slug}/feed.xml" if feeds else "")
         links.append((label, f"{slug}/", len(groups[key])))
+        made.append(Group(slug, label, groups[key]))
     site.add_page(f"register/{folder}/index.md", title,
                   render("link_list.html", intro=intro, links=links))
+    return made
+
+
+@dataclass(frozen=True)
+class Group:
+    """One list of a grouped index (a ward's entries): its address and name."""
+
+    slug: str
+    label: str
+    entries: list[Entry]
 
 
 def _by_address(e: Entry) -> tuple[tuple[str, str, int, str, str], str]:
@@ -353,9 +371,9 @@ def _street_index(site: GeneratedSite, entries: list[Entry], per_page: int,
 
 def register_pages(site: GeneratedSite, data: PublicData, config: Config,
                    ward_names: dict[str, str], published: list[Entry]
-                   ) -> tuple[list[Entry], list[Entry]]:
+                   ) -> tuple[list[Entry], list[Entry], list[Group]]:
     """All register pages for the `published` notices (`assign_slugs`); returns the
-    register entries and the other notices."""
+    register entries, the other notices and the register's entries by ward."""
     entries = [e for e in published if e.notice.on_register]
     others = [e for e in published if not e.notice.on_register]
     export_date = data.export_date
@@ -375,9 +393,10 @@ def register_pages(site: GeneratedSite, data: PublicData, config: Config,
     for e in sorted(entries, key=_by_address):
         by_ward[e.notice.ward or "unknown"].append(e)
     ward_label = lambda code: ward_names.get(code, "Ward not known")  # noqa: E731
-    _grouped_index(site, "ward", "Register by ward", "Register entries in each ward.",
-                   dict(sorted(by_ward.items(), key=lambda kv: ward_label(kv[0]))),
-                   ward_label, config, style)
+    wards = _grouped_index(site, "ward", "Register by ward", "Register entries in each "
+                           "ward. Each ward's list has its own news feed.",
+                           dict(sorted(by_ward.items(), key=lambda kv: ward_label(kv[0]))),
+                           ward_label, config, style, feeds=True)
 
     by_year: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
@@ -424,4 +443,4 @@ def register_pages(site: GeneratedSite, data: PublicData, config: Config,
                   "requirements.",
                   extra={"section": "Enforcement register", "order": 100,
                          "menu_title": "The register"})
-    return entries, others
+    return entries, others, wards

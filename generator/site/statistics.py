@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from markupsafe import escape
 
 from generator.config.schema import Config
@@ -74,10 +77,74 @@ aria-label="{escape(table.title)}">
 """
 
 
+# What a statistics CSV cell holds instead of a number: "[c]" a count hidden to
+# protect the people involved (the Office for National Statistics' symbol), "-" not
+# applicable (no cases to measure), "" nothing. The data package lists them as its
+# missing values, and says what each means.
+HIDDEN, NOT_APPLICABLE = "[c]", "-"
+MISSING = ("", HIDDEN, NOT_APPLICABLE)
+_INTEGER = re.compile(r"\d{1,3}(,\d{3})*|\d+")
+_NUMBER = re.compile(r"\d+(\.\d+)?")
+_PERCENT = re.compile(r"\d+(\.\d+)?%")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a statistics download: its CSV header, its Frictionless type and,
+    for a number, its unit."""
+
+    name: str
+    type: str  # string, integer, number or boolean
+    unit: str = ""
+
+
+def columns(table: Table) -> list[Column]:
+    """The type of each column, read from its cells: the first column names the row;
+    a column of counts ('1,234') is an integer, of shares ('75%') a percentage, of
+    'Yes'/'No' a boolean. A column whose cells are all hidden is of counts."""
+    found = [Column(table.header[0], "string")] if table.header else []
+    for j, name in enumerate(table.header[1:], start=1):
+        cells = [row[j] for row in table.rows if row[j] not in MISSING]
+        unit = _unit_in(name)  # a measure, even on a night all its values are whole
+        if unit and all(_NUMBER.fullmatch(c) for c in cells):
+            found.append(Column(name, "number", unit))
+        elif all(_INTEGER.fullmatch(c) for c in cells):
+            found.append(Column(name, "integer", "count"))
+        elif all(_PERCENT.fullmatch(c) for c in cells):
+            found.append(Column(f"{name} (%)", "number", "percent"))
+        elif all(_NUMBER.fullmatch(c) for c in cells):
+            found.append(Column(name, "number"))
+        elif all(c in ("Yes", "No") for c in cells):
+            found.append(Column(name, "boolean"))
+        else:
+            found.append(Column(name, "string"))
+    return found
+
+
+def _unit_in(header: str) -> str:
+    lowered = header.lower()
+    return next((unit for unit in ("working days", "weeks", "days", "months")
+                 if unit in lowered), "")
+
+
+def _machine(cell: str, column: Column) -> str:
+    """A cell as a program reads it: '1,234' -> '1234', '75%' -> '75'."""
+    if cell in MISSING or column.type == "string":
+        return cell
+    if column.unit == "percent":
+        return cell.removesuffix("%")
+    return cell.replace(",", "") if column.type == "integer" else cell
+
+
 def table_csv(table: Table) -> str:
-    """The table as CSV; ward names come from the boundary file, so every cell is made
-    safe to open in a spreadsheet."""
-    return csv_text([table.header, *table.rows])
+    """The table as CSV for programs and spreadsheets alike: numbers without thousands
+    separators and shares without '%' (the header says '(%)'), so that every column
+    loads with the type the data package gives it. Ward names come from the boundary
+    file, so every cell is made safe to open in a spreadsheet."""
+    cols = columns(table)
+    return csv_text([[c.name for c in cols],
+                     *([_machine(cell, c) for cell, c in zip(row, cols, strict=True)]
+                       for row in table.rows)])
 
 
 def statistics_pages(site: GeneratedSite, stats: Statistics, config: Config,
