@@ -126,3 +126,17 @@ def test_the_editors_guide_worked_example_adds_the_page_where_it_says(tmp_path,
     stem = name.removesuffix(".md")
     assert links[links.index("faq/") + 1:links.index("glossary/")] == [f"{stem}/"]
     assert f"site_src/{name}" not in (project.reports / "content.csv").read_text()
+
+
+def test_a_nav_left_in_mkdocs_yml_is_not_used_and_says_so(tmp_path, small_export, caplog):
+    import yaml
+
+    project = make_project(tmp_path / "p", small_export)
+    mkdocs_yml = project.root / "mkdocs.yml"
+    settings = yaml.safe_load(mkdocs_yml.read_text())
+    settings["nav"] = [{"Only the FAQ": "faq.md"}]
+    mkdocs_yml.write_text(yaml.safe_dump(settings))
+    result = project.build("--today", "2026-11-22")
+    assert result.exit_code == 0, result.output
+    assert "the 'nav' in mkdocs.yml is not used" in caplog.text
+    assert "glossary/" in _menu_links((project.site / "index.html").read_text())

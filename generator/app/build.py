@@ -90,6 +90,8 @@ def _render(result: Build, mkdocs_yml: Path, staging: Path, today: dt.date) -> s
         render_site(prepared, mkdocs_yml, staging)
     except RenderError as exc:
         raise BuildFailed(f"the site could not be built: {exc}") from None
+    finally:
+        result.content_checked = True
     return scanned
 
 

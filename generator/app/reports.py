@@ -129,8 +129,9 @@ def write_all(build: Build, folder: Path) -> None:
         return  # the configuration failed before any data was read: keep the old reports
     folder.mkdir(parents=True, exist_ok=True)
     build.problems.write_csv(folder / "issues.csv")
-    (folder / "content.csv").write_text(_csv(CONTENT_HEADER, content_rows(build.content)),
-                                        encoding="utf-8")
+    if build.content_checked:  # else the last build's list stands: nothing newer is known
+        (folder / "content.csv").write_text(
+            _csv(CONTENT_HEADER, content_rows(build.content)), encoding="utf-8")
     summary = build.ledger.summary()
     (folder / "reconciliation.csv").write_text(_csv(
         ["file", *next(iter(summary.values()), {"read": 0}).keys()],

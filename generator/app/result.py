@@ -42,6 +42,7 @@ class Build:
     # What the checks found in the pages comms staff write (site_src/): reported in a
     # section and a file of their own (reports/content.csv), apart from the data's.
     content: Problems = field(default_factory=Problems)
+    content_checked: bool = False  # the pages were rendered, so `content` is complete
     ledger: Ledger = field(default_factory=Ledger)
     timings: dict[str, float] = field(default_factory=dict)
     mapping: Mapping | None = None

@@ -227,6 +227,9 @@ class EnforcementPlugin(BasePlugin[PluginOptions]):
             posixpath.join(posixpath.dirname(p), SKELETON + ".md") for p in site.fast_pages}
         self._known = {f.src_uri for f in files}
         self.kept.folders = fast_only_folders(site.fast_pages, self._known)
+        if config.nav:
+            log.warning("the 'nav' in mkdocs.yml is not used: the menu comes from the "
+                        "pages' front matter (section, order; see site_src/README.md)")
         config.nav = self._menu(files)
         glossary = files.get_file_from_path(GLOSSARY)
         if glossary is not None and glossary.generated_by is None:
