@@ -825,7 +825,7 @@ def test_case_map_key_tells_hidden_counts_from_low_ones(
         key = seen.page.locator("ul.map-legend li").all_inner_texts()
         fills = seen.page.locator("ul.map-legend rect").evaluate_all(
             "els => els.map(e => e.getAttribute('fill'))")
-    assert key[-1].startswith("Hidden: fewer than"), key
+    assert key[-1].startswith("[c] withheld"), key
     assert fills[-1] not in fills[:-1], "hidden areas look like no shade of the counts"
 
 

@@ -582,3 +582,17 @@ def test_written_csv_round_trips(tmp_path: Path, rows: list[list[str]], delimite
     assert [list(v.values()) for _, v in table.rows] == kept
     assert table.header_row + table.blank_rows + len(table.rows) == 1 + len(rows)
     assert not problems
+
+
+def test_the_reader_applies_its_own_value_limit_whatever_the_process_has(tmp_path: Path):
+    # Libraries change the csv module's process-wide limit (frictionless raises it when
+    # imported); a runaway quote must still be found, and the limit given back.
+    import csv
+
+    previous = csv.field_size_limit(10 ** 9)
+    try:
+        data = b'Ref,Notes\nA1,"never closed\n' + b"A3,some text\n" * 20_000 + b'A4,"x"\n'
+        assert fatal(tmp_path, data).problem.kind == "unclosed-quote"
+        assert csv.field_size_limit() == 10 ** 9
+    finally:
+        csv.field_size_limit(previous)

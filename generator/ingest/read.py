@@ -62,6 +62,9 @@ _SIGNATURES = (
 # the file becomes visible: if the last record swallowed it, the file ended inside quotes.
 _SENTINEL = "\ue000\ufdd0end-of-export\ufdd0"
 _SNIFF_CHARS = 64 * 1024
+# The longest value a cell may hold (the csv module's default limit): a longer one is a
+# quote opened and never closed, which swallows the rows after it.
+MAX_VALUE_CHARS = 128 * 1024
 _SNIFF_RECORDS = 50
 
 
@@ -430,6 +433,9 @@ def _csv_records(name: str, text: str, delimiter: str) -> Iterator[tuple[int, li
     reader = csv.reader(lines, delimiter=delimiter)
     held: list[str] | None = None  # one record of look-ahead to recognise the sentinel
     number = 0
+    # The csv module's limit on one value is the whole process's, and libraries change
+    # it (frictionless raises it on import): while reading, the reader's own applies.
+    previous = csv.field_size_limit(MAX_VALUE_CHARS)
     try:
         for cells in reader:
             if held is not None:
@@ -439,8 +445,10 @@ def _csv_records(name: str, text: str, delimiter: str) -> Iterator[tuple[int, li
     except csv.Error:
         # In practice only "field larger than field limit": a quote opened and never closed.
         _fatal(name, "unclosed-quote", f"a quoted value starting on this row runs on for "
-               f"more than {csv.field_size_limit():,} characters; a closing quote (\") is "
+               f"more than {MAX_VALUE_CHARS:,} characters; a closing quote (\") is "
                "probably missing", row=number + 1)
+    finally:
+        csv.field_size_limit(previous)
     if held is None or held == [_SENTINEL]:
         return
     # The sentinel was swallowed by an open quote: the file ends inside a quoted value.
