@@ -298,6 +298,13 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--today", type=_date, default=None,
                        help="treat this date as today (for checking dates in the future)")
 
+    def tracker_key_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--tracker-key-file", type=Path, default=None,
+                       help="file holding the case tracker's secret key, outside the "
+                       "project folder (instead of the ENFORCEMENT_SITE_TRACKER_KEY "
+                       "environment variable); without a key the tracker is off. See "
+                       "docs/tracker.md")
+
     p = sub.add_parser("build", help="validate, anonymise and build the whole site",
                        description="Read the export, check it, anonymise it and build the "
                        "site into a staging folder; publish it over the old site only if "
@@ -314,10 +321,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--accept-drop", action="store_true",
                    help="publish even if the register lost many entries or many rows "
                    "have errors (see 'publish' in the configuration)")
-    p.add_argument("--tracker-key-file", type=Path, default=None,
-                   help="file holding the case tracker's secret key, outside the project "
-                   "folder (instead of the ENFORCEMENT_SITE_TRACKER_KEY environment "
-                   "variable); without a key the tracker is off. See docs/tracker.md")
+    tracker_key_option(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="check the export and report every problem",
@@ -333,9 +337,7 @@ def _parser() -> argparse.ArgumentParser:
                        "each tracked case's access code, for the letters the council "
                        "sends. Needs the same key as the build (docs/tracker.md).")
     common(p)
-    p.add_argument("--tracker-key-file", type=Path, default=None,
-                   help="file holding the key, outside the project folder (instead of "
-                   "the ENFORCEMENT_SITE_TRACKER_KEY environment variable)")
+    tracker_key_option(p)
     p.set_defaults(func=cmd_tracker_codes)
 
     p = sub.add_parser("sample", help="write a synthetic export of a fictional district",

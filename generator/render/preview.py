@@ -31,26 +31,7 @@ def error_page(errors: list[Finding]) -> str:
         f"<p><strong>How to fix it:</strong> {_fix(f)}</p></li>"
         for f in errors)
     count = f"{len(errors)} problem" + ("s" if len(errors) != 1 else "")
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>Preview: {count} to fix</title>
-<style>
-body {{ font-family: system-ui, sans-serif; line-height: 1.5; margin: 0 auto;
-       max-width: 46rem; padding: 1rem; color: #0b0c0c; background: #fff; }}
-h1 {{ font-size: 1.6rem; }}
-li {{ border-left: 0.3rem solid #b10e1e; padding: 0.2rem 1rem; margin: 1rem 0;
-      list-style: none; overflow-wrap: anywhere; }}
-ol {{ padding: 0; }}
-.where {{ font-weight: bold; }}
-</style>
-</head>
-<body>
-<main>
-<h1 id="preview-error">The preview cannot show the site: {count} to fix</h1>
+    main = f"""<h1 id="preview-error">The preview cannot show the site: {count} to fix</h1>
 <p>Fix the {"problem" if len(errors) == 1 else "problems"} below and save the file.
 This page reloads by itself once the site can be built again.</p>
 <ol>
@@ -58,10 +39,8 @@ This page reloads by itself once the site can be built again.</p>
 </ol>
 <p>The terminal running <code>make serve</code> lists the same problems.
 <code>enforcement-site build</code> stops until they are fixed.</p>
-</main>
-</body>
-</html>
 """
+    return _page(f"Preview: {count} to fix", main, style=_ERROR_STYLE)
 
 
 _ARTICLE = re.compile(r"<article\b[^>]*>")
@@ -94,23 +73,32 @@ def with_warnings_panel(page: str, warnings: list[Finding], elsewhere: int) -> s
 def failure_page(message: str) -> str:
     """A page of its own for a rebuild that failed for another reason than a page's
     content (a mistake in mkdocs.yml or the theme, say): what MkDocs said."""
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>Preview: the site could not be built</title>
-</head>
-<body>
-<main>
-<h1>The preview cannot show the site: it could not be built</h1>
+    main = f"""<h1>The preview cannot show the site: it could not be built</h1>
 <p>This is what went wrong:</p>
 <pre style="white-space: pre-wrap">{escape(message)}</pre>
 <p>If you did not change <code>mkdocs.yml</code> or the theme, show this page (or the
 terminal running <code>make serve</code>) to the lead engineer. This page reloads by
 itself once the site can be built again.</p>
-</main>
-</body>
-</html>
 """
+    return _page("Preview: the site could not be built", main)
+
+
+_ERROR_STYLE = """\
+body { font-family: system-ui, sans-serif; line-height: 1.5; margin: 0 auto;
+       max-width: 46rem; padding: 1rem; color: #0b0c0c; background: #fff; }
+h1 { font-size: 1.6rem; }
+li { border-left: 0.3rem solid #b10e1e; padding: 0.2rem 1rem; margin: 1rem 0;
+      list-style: none; overflow-wrap: anywhere; }
+ol { padding: 0; }
+.where { font-weight: bold; }
+"""
+
+
+def _page(title: str, main: str, style: str = "") -> str:
+    """A page of the preview's own, outside the site's theme (which may be what is
+    broken): `main` is its content, already escaped."""
+    head_style = f"<style>\n{style}</style>\n" if style else ""
+    return (f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<meta name="robots" content="noindex">\n<title>{escape(title)}</title>\n'
+            f"{head_style}</head>\n<body>\n<main>\n{main}</main>\n</body>\n</html>\n")
